@@ -1,0 +1,369 @@
+package dev.paraglue.text;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Streaming splitter: pulls a document's bytes from an {@link InputStream} and yields its
+ * paragraphs one at a time, per SPEC section 1, holding at most one paragraph and one read buffer
+ * in memory.
+ *
+ * <p>Call {@link #next()} until it returns {@code null}, then read {@link #outcome()}. A rejected
+ * document stops the iteration at the point where the problem was found; paragraphs already
+ * returned belong to a rejected document and must be discarded by the caller.
+ */
+public final class ParagraphReader implements Closeable {
+  private static final int BUFFER_SIZE = 1 << 16;
+
+  private final InputStream in;
+  private final long maxParagraphBytes;
+  private final byte[] buf = new byte[BUFFER_SIZE];
+  private int pos;
+  private int limit;
+
+  /** Absolute offset of {@code buf[0]} in the decompressed input. */
+  private long bufStart;
+
+  private boolean started;
+  private boolean eof;
+  private DocumentOutcome outcome;
+  private final DocumentDigest.Builder digest = DocumentDigest.builder();
+
+  // UTF-8 decoder state, carried across buffer refills.
+  private int need;
+  private int cp;
+  private int lo;
+  private int hi;
+  private long leadOffset;
+
+  // Current line.
+  private long lineNumber;
+  private long lineStart;
+  private boolean lineBlank;
+  private boolean lineOverflow;
+  private int lineChars;
+  private boolean lastByteCr;
+
+  /** Length of {@link #para} before the current line (and its tentative separator). */
+  private int lineMark;
+
+  // Current paragraph.
+  private byte[] para = new byte[256];
+  private int paraLen;
+  private boolean paraOpen;
+  private long paraStart;
+  private long paraLine;
+  private long paraEnd;
+  private int paraChars;
+
+  private Paragraph ready;
+
+  public ParagraphReader(InputStream in, long maxParagraphBytes) {
+    if (maxParagraphBytes <= 0 || maxParagraphBytes > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException(
+          "Cannot split with max paragraph bytes "
+              + maxParagraphBytes
+              + ": must be in [1, 2^31-17]");
+    }
+    this.in = in;
+    this.maxParagraphBytes = maxParagraphBytes;
+  }
+
+  /** Returns the next paragraph, or {@code null} when the document ended or was rejected. */
+  public Paragraph next() {
+    if (outcome != null) {
+      return null;
+    }
+    if (!started) {
+      start();
+    }
+    while (ready == null && outcome == null) {
+      if (pos >= limit) {
+        if (eof) {
+          finish();
+          break;
+        }
+        fill();
+        continue;
+      }
+      scan();
+    }
+    Paragraph p = ready;
+    ready = null;
+    return p;
+  }
+
+  /** The document's outcome; available once {@link #next()} returned {@code null}. */
+  public DocumentOutcome outcome() {
+    if (outcome == null) {
+      throw new IllegalStateException("Cannot read the outcome before the document is consumed");
+    }
+    return outcome;
+  }
+
+  /** Decompressed bytes consumed so far. */
+  public long bytesRead() {
+    return bufStart + limit;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+
+  private void start() {
+    started = true;
+    lineNumber = 1;
+    lineBlank = true;
+    // Read at least three bytes (or to the end) to see a byte order mark.
+    while (!eof && limit < 3 && outcome == null) {
+      readMore();
+    }
+    if (limit >= 3 && buf[0] == (byte) 0xEF && buf[1] == (byte) 0xBB && buf[2] == (byte) 0xBF) {
+      pos = 3;
+    }
+    lineStart = pos;
+  }
+
+  private void fill() {
+    bufStart += limit;
+    pos = 0;
+    limit = 0;
+    readMore();
+  }
+
+  private void readMore() {
+    try {
+      int n = in.read(buf, limit, buf.length - limit);
+      if (n < 0) {
+        eof = true;
+      } else {
+        limit += n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // Decompressors throw unchecked exceptions on corrupt input too.
+      reject(RejectReason.UNREADABLE, bufStart + limit, describe(e));
+    }
+  }
+
+  private static String describe(Exception e) {
+    String message = e.getMessage();
+    String detail = e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    return detail.length() > 200 ? detail.substring(0, 200) : detail;
+  }
+
+  /** Scans from {@code pos} to the end of the buffer or the first finished paragraph. */
+  private void scan() {
+    final byte[] b = buf;
+    int i = pos;
+    int segStart = i;
+    final int end = limit;
+    while (i < end) {
+      int x = b[i];
+      if (x >= 0) {
+        if (need != 0) {
+          reject(RejectReason.INVALID_UTF8, leadOffset, "truncated multi-byte sequence");
+          return;
+        }
+        if (x == '\n') {
+          append(b, segStart, i - segStart);
+          i++;
+          pos = i;
+          if (outcome != null) {
+            return;
+          }
+          endLine(bufStart + i - 1);
+          if (ready != null || outcome != null) {
+            return;
+          }
+          segStart = i;
+          continue;
+        }
+        if (x == 0) {
+          reject(RejectReason.BINARY_CONTENT, bufStart + i, "U+0000");
+          return;
+        }
+        lineChars++;
+        if (lineBlank && x != ' ' && (x < 9 || x > 13)) {
+          lineBlank = false;
+        }
+        lastByteCr = x == '\r';
+      } else if (!decode(x & 0xFF, bufStart + i)) {
+        return;
+      }
+      i++;
+    }
+    append(b, segStart, i - segStart);
+    pos = i;
+  }
+
+  /** Feeds one non-ASCII byte to the UTF-8 decoder; false when the document was rejected. */
+  private boolean decode(int ub, long offset) {
+    lastByteCr = false;
+    if (need == 0) {
+      leadOffset = offset;
+      lo = 0x80;
+      hi = 0xBF;
+      if (ub >= 0xC2 && ub <= 0xDF) {
+        need = 1;
+        cp = ub & 0x1F;
+      } else if (ub >= 0xE0 && ub <= 0xEF) {
+        need = 2;
+        cp = ub & 0x0F;
+        if (ub == 0xE0) {
+          lo = 0xA0; // overlong
+        } else if (ub == 0xED) {
+          hi = 0x9F; // surrogates
+        }
+      } else if (ub >= 0xF0 && ub <= 0xF4) {
+        need = 3;
+        cp = ub & 0x07;
+        if (ub == 0xF0) {
+          lo = 0x90; // overlong
+        } else if (ub == 0xF4) {
+          hi = 0x8F; // above U+10FFFF
+        }
+      } else {
+        reject(RejectReason.INVALID_UTF8, offset, String.format("byte 0x%02X", ub));
+        return false;
+      }
+      lineChars++;
+      return true;
+    }
+    if (ub < lo || ub > hi) {
+      reject(RejectReason.INVALID_UTF8, leadOffset, "invalid multi-byte sequence");
+      return false;
+    }
+    cp = (cp << 6) | (ub & 0x3F);
+    lo = 0x80;
+    hi = 0xBF;
+    if (--need == 0 && lineBlank && !Whitespace.isWhiteSpace(cp)) {
+      lineBlank = false;
+    }
+    return true;
+  }
+
+  /** Appends line bytes to the paragraph buffer, unless a still-blank line grew past the limit. */
+  private void append(byte[] src, int from, int len) {
+    if (len == 0 || lineOverflow) {
+      return;
+    }
+    if (lineMark == paraLen && paraOpen) {
+      // First bytes of a line inside an open paragraph: tentative separator.
+      ensure(1);
+      para[paraLen++] = '\n';
+    }
+    // One byte of slack for a CR that the LF may drop.
+    if ((long) paraLen + len > maxParagraphBytes + 1) {
+      if (!lineBlank) {
+        rejectTooLarge();
+        return;
+      }
+      lineOverflow = true;
+      return;
+    }
+    ensure(len);
+    System.arraycopy(src, from, para, paraLen, len);
+    paraLen += len;
+  }
+
+  private void ensure(int more) {
+    int needed = paraLen + more;
+    if (needed > para.length) {
+      para =
+          Arrays.copyOf(
+              para, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * para.length)));
+    }
+  }
+
+  /** Ends the current line; {@code lfOffset} is the offset of its LF, or of the end of input. */
+  private void endLine(long lfOffset) {
+    boolean atEof = lfOffset == bytesRead();
+    long contentEnd = lfOffset;
+    if (!atEof && lastByteCr) {
+      contentEnd--;
+      lineChars--;
+      if (!lineOverflow && paraLen > lineMark) {
+        paraLen--;
+      }
+    }
+    if (lineBlank) {
+      paraLen = lineMark;
+      if (paraOpen) {
+        emit();
+      }
+    } else if (lineOverflow || paraLen > maxParagraphBytes) {
+      rejectTooLarge();
+      return;
+    } else {
+      if (!paraOpen) {
+        paraOpen = true;
+        paraStart = lineStart;
+        paraLine = lineNumber;
+        paraChars = 0;
+      } else {
+        paraChars++; // the joining LF
+      }
+      paraChars += lineChars;
+      paraEnd = contentEnd;
+    }
+    lineMark = paraLen;
+    lineNumber++;
+    lineStart = lfOffset + 1;
+    lineBlank = true;
+    lineOverflow = false;
+    lineChars = 0;
+    lastByteCr = false;
+  }
+
+  private void emit() {
+    byte[] text = Arrays.copyOf(para, paraLen);
+    digest.add(text, text.length);
+    ready =
+        new Paragraph(
+            digest.paragraphs() - 1,
+            paraLine,
+            paraStart,
+            (int) (paraEnd - paraStart),
+            paraChars,
+            text);
+    paraOpen = false;
+    paraLen = 0;
+  }
+
+  private void finish() {
+    if (need != 0) {
+      reject(
+          RejectReason.INVALID_UTF8, leadOffset, "truncated multi-byte sequence at end of input");
+      return;
+    }
+    long end = bytesRead();
+    if (end > lineStart || lineOverflow) {
+      endLine(end); // last line without a final LF
+      if (outcome != null) {
+        return;
+      }
+    }
+    if (paraOpen) {
+      emit();
+    }
+    outcome = DocumentOutcome.ok(digest.build(), end);
+  }
+
+  private void rejectTooLarge() {
+    long start = paraOpen ? paraStart : lineStart;
+    reject(
+        RejectReason.PARAGRAPH_TOO_LARGE,
+        start,
+        "paragraph longer than " + maxParagraphBytes + " bytes");
+  }
+
+  private void reject(RejectReason reason, long offset, String detail) {
+    if (outcome == null) {
+      outcome = DocumentOutcome.rejected(new Rejection(reason, offset, detail), bytesRead());
+    }
+    ready = null;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.paraglue.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.apache.hadoop.hive.conf.HiveConf;
+import org.apache.hadoop.hive.metastore.txn.TxnDbUtil;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The embedded catalog for local runs and tests: a Hive metastore on Derby and an Iceberg warehouse
+ * under one home directory, with Iceberg's SparkSessionCatalog over it, as on Glue.
+ */
+public final class LocalCatalog {
+  private LocalCatalog() {}
+
+  public static String derbyUrl(Path home) {
+    return "jdbc:derby:;databaseName=" + home.resolve("metastore_db") + ";create=true";
+  }
+
+  /** A session builder on the embedded catalog under {@code home}. */
+  public static SparkSession.Builder builder(Path home, String master) {
+    Path abs = home.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(abs.resolve("warehouse"));
+      Files.createDirectories(abs.resolve("tmp"));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(
+          "Cannot create catalog home " + abs + ": " + e.getMessage(), e);
+    }
+    System.setProperty("derby.system.home", abs.toString());
+    System.setProperty("derby.stream.error.file", abs.resolve("derby.log").toString());
+    prepareLockTables(abs);
+    return SparkSession.builder()
+        .master(master)
+        .appName("paraglue")
+        .enableHiveSupport()
+        .config("spark.sql.warehouse.dir", abs.resolve("warehouse").toUri().toString())
+        .config("spark.hadoop.javax.jdo.option.ConnectionURL", derbyUrl(abs))
+        .config("spark.hadoop.hadoop.tmp.dir", abs.resolve("tmp").toString())
+        .config("spark.sql.debug.maxToStringFields", "200")
+        .config(
+            "spark.sql.extensions",
+            "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.iceberg.spark.SparkSessionCatalog")
+        .config("spark.sql.catalog.spark_catalog.type", "hive")
+        .config("spark.hadoop.iceberg.hive.lock-timeout-ms", "30000")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "true");
+  }
+
+  /**
+   * Spark's embedded metastore never creates Hive's lock tables, and Iceberg's first commit would
+   * block on them; create them once, on the same Derby database.
+   */
+  static void prepareLockTables(Path home) {
+    String url = derbyUrl(home);
+    try (Connection c = DriverManager.getConnection(url);
+        ResultSet rs = c.getMetaData().getTables(null, null, "HIVE_LOCKS", null)) {
+      if (rs.next()) {
+        return;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot open the local metastore at " + url + ": " + e.getMessage(), e);
+    }
+    HiveConf conf = new HiveConf();
+    conf.set("javax.jdo.option.ConnectionURL", url);
+    conf.set("javax.jdo.option.ConnectionDriverName", "org.apache.derby.jdbc.EmbeddedDriver");
+    try {
+      TxnDbUtil.prepDb(conf);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "Cannot create the metastore lock tables at " + url + ": " + e.getMessage(), e);
+    }
+  }
+}

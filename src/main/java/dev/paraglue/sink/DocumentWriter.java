@@ -1,0 +1,90 @@
+package dev.paraglue.sink;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Serializable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Writes reassembled documents so that each object appears whole or not at all: tasks write to
+ * {@code <output>/_staging/<run_id>/<key>}, and after the table commit the driver publishes each to
+ * {@code <output>/documents/<key>}. A rerun rewrites the same key.
+ */
+public final class DocumentWriter implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String outputRoot;
+  private final String runId;
+
+  public DocumentWriter(String outputRoot, String runId) {
+    this.outputRoot = outputRoot;
+    this.runId = runId;
+  }
+
+  public Path stagingRoot() {
+    return new Path(new Path(outputRoot, "_staging"), runId);
+  }
+
+  public Path staged(String key) {
+    return child(stagingRoot(), key);
+  }
+
+  public Path published(String key) {
+    return child(new Path(outputRoot, "documents"), key);
+  }
+
+  /** A child path from a relative key, without URI parsing of ':' or '%' in it. */
+  private static Path child(Path parent, String key) {
+    return new Path(parent.toString() + "/" + key.replace("%", "%25"));
+  }
+
+  public OutputStream create(String key, Configuration conf) throws IOException {
+    Path p = staged(key);
+    FileSystem fs = p.getFileSystem(conf);
+    fs.setWriteChecksum(false); // no .crc side files next to outputs on local file systems
+    return fs.create(p, true);
+  }
+
+  public long stagedLength(String key, Configuration conf) throws IOException {
+    Path p = staged(key);
+    return p.getFileSystem(conf).getFileStatus(p).getLen();
+  }
+
+  /** Moves a staged object to its published key, replacing what a previous run wrote. */
+  public void publish(String key, Configuration conf) throws IOException {
+    Path from = staged(key);
+    Path to = published(key);
+    FileSystem fs = to.getFileSystem(conf);
+    fs.mkdirs(to.getParent());
+    if (fs.exists(to) && !fs.delete(to, false)) {
+      throw new IOException("Cannot replace " + to + ": delete failed");
+    }
+    if (!fs.rename(from, to)) {
+      throw new IOException("Cannot publish " + to + ": rename from " + from + " failed");
+    }
+  }
+
+  /** Removes a published object (its source is now rejected) if there is one. */
+  public void unpublish(String key, Configuration conf) throws IOException {
+    Path to = published(key);
+    to.getFileSystem(conf).delete(to, false);
+  }
+
+  public void cleanStaging(Configuration conf) throws IOException {
+    Path root = stagingRoot();
+    FileSystem fs = root.getFileSystem(conf);
+    fs.delete(root, true);
+    Path parent = root.getParent();
+    FileStatus[] left = fs.exists(parent) ? fs.listStatus(parent) : new FileStatus[0];
+    if (left.length == 0) {
+      fs.delete(parent, false);
+    }
+  }
+
+  public String publishedUri(String key) {
+    return published(key).toString();
+  }
+}

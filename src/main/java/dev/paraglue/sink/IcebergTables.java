@@ -1,0 +1,194 @@
+package dev.paraglue.sink;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
+
+/**
+ * The paragraph table and the documents table (the incremental ledger), as Iceberg tables in the
+ * session catalog. Each write is one atomic Iceberg commit.
+ */
+public final class IcebergTables {
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergTables.class);
+
+  public static final String PARAGRAPH_COLUMNS =
+      "doc_id string, paragraph_index int, text string, line_number bigint, byte_offset bigint,"
+          + " byte_length int, char_count int, run_id string";
+
+  public static final String DOCUMENT_COLUMNS =
+      "doc_id string, source_uri string, source_size bigint, source_modified timestamp,"
+          + " status string, reason string, reason_offset bigint, reason_detail string,"
+          + " paragraph_count int, output_uri string, output_bytes bigint, checksum bigint,"
+          + " run_id string, processed_at timestamp";
+
+  private static final String PROPERTIES =
+      "TBLPROPERTIES ('format-version'='2', 'write.distribution-mode'='none',"
+          + " 'write.parquet.compression-codec'='zstd', 'write.merge.mode'='copy-on-write',"
+          + " 'write.delete.mode'='copy-on-write', 'write.update.mode'='copy-on-write')";
+
+  private final SparkSession spark;
+
+  public IcebergTables(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /** Creates the paragraph table when missing; checks an existing one has the partition columns. */
+  public void ensureParagraphTable(String table, List<StructField> partitionColumns) {
+    if (exists(table)) {
+      List<String> missing = new ArrayList<>();
+      StructType schema = spark.table(table).schema();
+      for (StructField f : partitionColumns) {
+        if (!List.of(schema.fieldNames()).contains(f.name())) {
+          missing.add(f.name());
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalArgumentException(
+            "Cannot write paragraph table "
+                + table
+                + ": it lacks the source partition columns "
+                + missing);
+      }
+      return;
+    }
+    createDatabase(table);
+    StringBuilder ddl = new StringBuilder("CREATE TABLE " + table + " (" + PARAGRAPH_COLUMNS);
+    for (StructField f : partitionColumns) {
+      ddl.append(", `").append(f.name()).append("` ").append(f.dataType().sql());
+    }
+    ddl.append(") USING iceberg");
+    if (!partitionColumns.isEmpty()) {
+      ddl.append(" PARTITIONED BY (")
+          .append(
+              partitionColumns.stream()
+                  .map(f -> "`" + f.name() + "`")
+                  .collect(Collectors.joining(", ")))
+          .append(")");
+    }
+    ddl.append(' ').append(PROPERTIES);
+    spark.sql(ddl.toString());
+    LOG.info("Created paragraph table {}", table);
+  }
+
+  public void ensureDocumentsTable(String table) {
+    if (!exists(table)) {
+      createDatabase(table);
+      spark.sql(
+          "CREATE TABLE " + table + " (" + DOCUMENT_COLUMNS + ") USING iceberg " + PROPERTIES);
+      LOG.info("Created documents table {}", table);
+    }
+  }
+
+  private boolean exists(String table) {
+    return spark.catalog().tableExists(table);
+  }
+
+  private void createDatabase(String table) {
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + table.substring(0, table.indexOf('.')));
+  }
+
+  /** The ledger: the latest row of every document in the documents table, by doc id. */
+  public Map<String, Row> ledger(String table) {
+    Map<String, Row> out = new HashMap<>();
+    for (Row r :
+        spark
+            .table(table)
+            .select("doc_id", "source_uri", "source_size", "source_modified", "status")
+            .collectAsList()) {
+      out.put(r.getString(0), r);
+    }
+    return out;
+  }
+
+  /**
+   * Replaces the rows of the given documents by {@code rows} (which hold only those documents) in
+   * one commit: an append when none of them has rows yet, otherwise a MERGE that updates, inserts
+   * and deletes (the paragraphs that vanished) restricted to those documents.
+   */
+  public void replaceParagraphs(String table, Dataset<Row> rows, Collection<String> docIds) {
+    if (docIds.isEmpty()) {
+      return;
+    }
+    Dataset<Row> target = spark.table(table);
+    Column inDocs = col("doc_id").isin(docIds.toArray());
+    Dataset<Row> existing = target.where(inDocs);
+    if (existing.select("doc_id").limit(1).isEmpty()) {
+      try {
+        rows.writeTo(table).append();
+      } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+        throw new IllegalStateException("Cannot append to " + table + ": table not found", e);
+      }
+      LOG.info("Appended paragraphs of {} documents to {}", docIds.size(), table);
+      return;
+    }
+    Column[] targetCols =
+        java.util.Arrays.stream(target.columns())
+            .map(c -> col("`" + c + "`"))
+            .toArray(Column[]::new);
+    Dataset<Row> fresh = rows.select(targetCols).withColumn("_deleted", lit(false));
+    Dataset<Row> vanished =
+        existing
+            .join(
+                rows.select("doc_id", "paragraph_index"),
+                JavaConverters.asScalaBuffer(List.of("doc_id", "paragraph_index")).toSeq(),
+                "left_anti")
+            .select(targetCols)
+            .withColumn("_deleted", lit(true));
+    String view = "paraglue_merge_" + Long.toHexString(System.nanoTime());
+    fresh.unionByName(vanished).createOrReplaceTempView(view);
+    String ids = docIds.stream().map(IcebergTables::literal).collect(Collectors.joining(", "));
+    try {
+      spark.sql(
+          "MERGE INTO "
+              + table
+              + " t USING "
+              + view
+              + " s ON t.doc_id IN ("
+              + ids
+              + ") AND t.doc_id = s.doc_id AND t.paragraph_index = s.paragraph_index"
+              + " WHEN MATCHED AND s._deleted THEN DELETE"
+              + " WHEN MATCHED THEN UPDATE SET *"
+              + " WHEN NOT MATCHED AND NOT s._deleted THEN INSERT *");
+    } finally {
+      spark.catalog().dropTempView(view);
+    }
+    LOG.info("Merged paragraphs of {} documents into {}", docIds.size(), table);
+  }
+
+  /** Upserts documents table rows by doc id, in one commit. */
+  public void upsertDocuments(String table, Dataset<Row> rows) {
+    String view = "paraglue_docs_" + Long.toHexString(System.nanoTime());
+    rows.createOrReplaceTempView(view);
+    try {
+      spark.sql(
+          "MERGE INTO "
+              + table
+              + " t USING "
+              + view
+              + " s ON t.doc_id = s.doc_id"
+              + " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *");
+    } finally {
+      spark.catalog().dropTempView(view);
+    }
+  }
+
+  /** A Spark SQL string literal (backslash escapes are on by default). */
+  static String literal(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+}

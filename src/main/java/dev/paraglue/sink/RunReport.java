@@ -1,0 +1,136 @@
+package dev.paraglue.sink;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/** The run report written to {@code <output_path>/_runs/<run_id>.json} (SPEC section 2). */
+public final class RunReport {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** A document that was not processed: rejected, or failing the output check. */
+  public record Problem(
+      String docId, String sourceUri, String reason, Long offset, String detail) {}
+
+  private final String runId;
+  private final String jobName;
+  private final Instant start;
+  private Instant end;
+  private String status = "running";
+  private String failure;
+  private final Map<String, Long> counts = new LinkedHashMap<>();
+  private final Map<String, Long> stageMillis = new LinkedHashMap<>();
+  private final List<Problem> rejected = new ArrayList<>();
+  private final List<Problem> failed = new ArrayList<>();
+
+  public RunReport(String runId, String jobName, Instant start) {
+    this.runId = runId;
+    this.jobName = jobName;
+    this.start = start;
+    for (String c :
+        List.of(
+            "listed",
+            "skipped_unchanged",
+            "processed",
+            "rejected",
+            "failed",
+            "paragraphs",
+            "bytes_in",
+            "bytes_out")) {
+      counts.put(c, 0L);
+    }
+  }
+
+  public void count(String name, long value) {
+    counts.put(name, value);
+  }
+
+  public long count(String name) {
+    return counts.getOrDefault(name, 0L);
+  }
+
+  public void stage(String name, Duration d) {
+    stageMillis.merge(name, d.toMillis(), Long::sum);
+  }
+
+  public void rejected(Problem p) {
+    rejected.add(p);
+  }
+
+  public void failed(Problem p) {
+    failed.add(p);
+  }
+
+  public List<Problem> rejected() {
+    return rejected;
+  }
+
+  public List<Problem> failed() {
+    return failed;
+  }
+
+  public void finish(String status, String failure, Instant end) {
+    this.status = status;
+    this.failure = failure;
+    this.end = end;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public String status() {
+    return status;
+  }
+
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("run_id", runId);
+    m.put("job_name", jobName);
+    m.put("start", start.toString());
+    m.put("end", end == null ? null : end.toString());
+    m.put("status", status);
+    if (failure != null) {
+      m.put("failure", failure);
+    }
+    m.put("counts", counts);
+    m.put("rejected", rejected);
+    m.put("failed", failed);
+    m.put("stage_millis", stageMillis);
+    return m;
+  }
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(toMap());
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot render run report " + runId, e);
+    }
+  }
+
+  /** Writes the report, whole, to {@code <outputRoot>/_runs/<run_id>.json}; returns its URI. */
+  public String write(String outputRoot, Configuration conf) throws IOException {
+    Path target = new Path(new Path(outputRoot, "_runs"), runId + ".json");
+    Path tmp = new Path(target.getParent(), "." + runId + ".json.tmp");
+    var fs = target.getFileSystem(conf);
+    fs.setWriteChecksum(false);
+    try (OutputStream out = fs.create(tmp, true)) {
+      out.write(toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    fs.delete(target, false);
+    if (!fs.rename(tmp, target)) {
+      throw new IOException("Cannot write run report " + target + ": rename failed");
+    }
+    return target.toString();
+  }
+}

@@ -1,0 +1,39 @@
+package dev.paraglue.source;
+
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+
+/** Opens a source object for reading, decompressing {@code .gz} and {@code .bz2} by suffix. */
+public final class DocumentInput {
+  private DocumentInput() {}
+
+  /** Whether the object at this URI is decompressed before splitting. */
+  public static boolean compressed(String uri) {
+    return uri.endsWith(".gz") || uri.endsWith(".bz2");
+  }
+
+  public static InputStream open(String uri, Configuration conf) throws IOException {
+    Path path = new Path(uri);
+    FileSystem fs = path.getFileSystem(conf);
+    InputStream raw = fs.open(path);
+    if (!compressed(uri)) {
+      return raw;
+    }
+    CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+    if (codec == null) {
+      raw.close();
+      throw new IOException("no codec for " + path.getName());
+    }
+    try {
+      return codec.createInputStream(raw);
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.paraglue.source;
+
+import dev.paraglue.text.Rejection;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * What a run will read: the listed documents, the partition columns they carry (from the source
+ * table, in order), and the documents refused before reading (missing from a manifest, or sharing
+ * an output key), with their rejections.
+ */
+public record SourcePlan(
+    List<SourceDocument> documents,
+    List<StructField> partitionColumns,
+    Map<SourceDocument, Rejection> refused) {
+
+  public int listed() {
+    return documents.size() + refused.size();
+  }
+}

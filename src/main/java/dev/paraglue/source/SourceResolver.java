@@ -1,0 +1,434 @@
+package dev.paraglue.source;
+
+import dev.paraglue.job.JobArguments;
+import dev.paraglue.text.RejectReason;
+import dev.paraglue.text.Rejection;
+import java.io.BufferedReader;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.analysis.NoSuchDatabaseException;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.apache.spark.sql.catalyst.catalog.CatalogTablePartition;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.SubqueryExpression;
+import org.apache.spark.sql.catalyst.parser.ParseException;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Option;
+import scala.collection.JavaConverters;
+
+/**
+ * Turns the source arguments (catalog table and its partitions, paths, manifest) into the list of
+ * documents to read. Reads only metadata: the catalog and object listings.
+ */
+public final class SourceResolver {
+  private static final Logger LOG = LoggerFactory.getLogger(SourceResolver.class);
+
+  private final SparkSession spark;
+  private final Configuration conf;
+
+  public SourceResolver(SparkSession spark) {
+    this.spark = spark;
+    this.conf = spark.sparkContext().hadoopConfiguration();
+  }
+
+  /** A place documents are listed from, and the root their doc ids are relative to. */
+  private record Root(Path root, Path start, Map<String, String> partitionSpec) {}
+
+  public SourcePlan resolve(JobArguments args) {
+    Optional<CatalogTable> table = args.sourceTable().map(this::lookup);
+    List<StructField> partitionColumns =
+        table.map(t -> Arrays.asList(t.partitionSchema().fields())).orElse(List.of());
+    Optional<Expression> filter =
+        args.partitionFilter().map(f -> parseFilter(f, args.sourceTable().get(), partitionColumns));
+    Optional<Path> tableRoot = table.map(t -> qualify(new Path(t.location())));
+
+    List<Root> roots = new ArrayList<>();
+    Map<SourceDocument, Rejection> refused = new LinkedHashMap<>();
+    if (table.isPresent() && args.sourcePaths().isEmpty() && args.sourceManifest().isEmpty()) {
+      roots.addAll(tableRoots(table.get(), tableRoot.get(), partitionColumns));
+    }
+    for (String p : args.sourcePaths()) {
+      Path path = qualify(new Path(p));
+      tableRoot.ifPresent(r -> requireUnder(path, r, args.sourceTable().get()));
+      roots.add(new Root(tableRoot.orElse(null), path, Map.of()));
+    }
+    List<SourceDocument> documents = new ArrayList<>();
+    for (Root root : roots) {
+      documents.addAll(list(root, partitionColumns));
+    }
+    if (args.sourceManifest().isPresent()) {
+      for (String line : readManifest(args.sourceManifest().get())) {
+        Path path = qualify(new Path(line));
+        tableRoot.ifPresent(r -> requireUnder(path, r, args.sourceTable().get()));
+        Path root = tableRoot.orElse(path.getParent());
+        try {
+          FileStatus status = path.getFileSystem(conf).getFileStatus(path);
+          documents.add(document(root, status, Map.of(), partitionColumns));
+        } catch (FileNotFoundException e) {
+          SourceDocument missing =
+              new SourceDocument(
+                  relative(root, path), path.toString(), 0, 0, nulls(partitionColumns));
+          refused.put(
+              missing,
+              new Rejection(
+                  RejectReason.UNREADABLE, 0, "object listed in the manifest was not found"));
+        } catch (IOException e) {
+          throw new UncheckedIOException(
+              "Cannot read source object " + path + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    documents = dedupe(documents);
+    if (filter.isPresent()) {
+      documents =
+          applyFilter(documents, filter.get(), args.partitionFilter().get(), partitionColumns);
+    }
+    refuseOutputConflicts(documents, refused);
+    LOG.info(
+        "Resolved sources: {} documents from {} roots, {} refused before reading",
+        documents.size(),
+        roots.size() + (args.sourceManifest().isPresent() ? 1 : 0),
+        refused.size());
+    return new SourcePlan(List.copyOf(documents), List.copyOf(partitionColumns), refused);
+  }
+
+  private CatalogTable lookup(String name) {
+    String[] parts = name.split("\\.");
+    TableIdentifier ident = new TableIdentifier(parts[1], Option.apply(parts[0]));
+    try {
+      CatalogTable table = spark.sessionState().catalog().getTableMetadata(ident);
+      if ("ICEBERG".equalsIgnoreCase(table.properties().getOrElse("table_type", () -> ""))) {
+        throw new IllegalArgumentException(
+            "Cannot read source table " + name + ": it is an Iceberg table, not raw text files");
+      }
+      return table;
+    } catch (NoSuchDatabaseException e) {
+      throw new IllegalArgumentException(
+          "Cannot read source table " + name + ": database " + parts[0] + " not found", e);
+    } catch (NoSuchTableException e) {
+      throw new IllegalArgumentException(
+          "Cannot read source table " + name + ": table not found", e);
+    }
+  }
+
+  private List<Root> tableRoots(
+      CatalogTable table, Path tableRoot, List<StructField> partitionCols) {
+    if (partitionCols.isEmpty()) {
+      return List.of(new Root(tableRoot, tableRoot, Map.of()));
+    }
+    List<CatalogTablePartition> partitions =
+        JavaConverters.seqAsJavaList(
+            spark.sessionState().catalog().listPartitions(table.identifier(), Option.empty()));
+    List<Root> roots = new ArrayList<>();
+    for (CatalogTablePartition p : partitions) {
+      Path location = qualify(new Path(p.location()));
+      roots.add(new Root(tableRoot, location, JavaConverters.mapAsJavaMap(p.spec())));
+    }
+    LOG.info(
+        "Source table {} has {} partitions", table.identifier().unquotedString(), roots.size());
+    return roots;
+  }
+
+  private Expression parseFilter(String filter, String tableName, List<StructField> partitionCols) {
+    Set<String> names =
+        partitionCols.stream()
+            .map(f -> f.name().toLowerCase(Locale.ROOT))
+            .collect(Collectors.toCollection(HashSet::new));
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Cannot use --partition_filter: source table " + tableName + " has no partition columns");
+    }
+    Expression expr;
+    try {
+      expr = spark.sessionState().sqlParser().parseExpression(filter);
+    } catch (ParseException e) {
+      throw new IllegalArgumentException(
+          "Cannot use --partition_filter: not a SQL predicate ("
+              + e.getMessage().lines().findFirst().orElse("parse error")
+              + ")",
+          e);
+    }
+    List<Expression> nodes = new ArrayList<>();
+    collect(expr, nodes);
+    for (Expression node : nodes) {
+      if (node instanceof SubqueryExpression) {
+        throw new IllegalArgumentException(
+            "Cannot use --partition_filter: subqueries are not allowed");
+      }
+      if (node instanceof UnresolvedAttribute a) {
+        String name = a.name().toLowerCase(Locale.ROOT);
+        if (!names.contains(name)) {
+          throw new IllegalArgumentException(
+              "Cannot use --partition_filter: unknown column "
+                  + a.name()
+                  + "; partition columns of "
+                  + tableName
+                  + " are "
+                  + new TreeMap<>(names.stream().collect(Collectors.toMap(n -> n, n -> n)))
+                      .keySet());
+        }
+      }
+    }
+    return expr;
+  }
+
+  private static void collect(Expression e, List<Expression> out) {
+    out.add(e);
+    for (Expression child : JavaConverters.seqAsJavaList(e.children())) {
+      collect(child, out);
+    }
+  }
+
+  /** Keeps the documents whose partition values pass the filter, evaluated by Spark SQL. */
+  private List<SourceDocument> applyFilter(
+      List<SourceDocument> docs,
+      Expression parsed,
+      String filter,
+      List<StructField> partitionCols) {
+    Map<List<String>, List<SourceDocument>> byValues = new LinkedHashMap<>();
+    for (SourceDocument d : docs) {
+      byValues.computeIfAbsent(d.getPartitionValues(), k -> new ArrayList<>()).add(d);
+    }
+    List<StructField> stringFields = new ArrayList<>();
+    for (StructField f : partitionCols) {
+      stringFields.add(DataTypes.createStructField(f.name(), DataTypes.StringType, true));
+    }
+    List<Row> rows = new ArrayList<>();
+    for (List<String> values : byValues.keySet()) {
+      rows.add(RowFactory.create(values.toArray()));
+    }
+    Dataset<Row> tuples =
+        spark.createDataFrame(rows, new StructType(stringFields.toArray(new StructField[0])));
+    org.apache.spark.sql.Column[] typed = new org.apache.spark.sql.Column[partitionCols.size() * 2];
+    for (int i = 0; i < partitionCols.size(); i++) {
+      StructField f = partitionCols.get(i);
+      typed[i] = tuples.col(f.name()).cast(f.dataType()).as(f.name());
+      typed[partitionCols.size() + i] = tuples.col(f.name()).as("__raw_" + i);
+    }
+    List<Row> kept;
+    try {
+      kept = tuples.select(typed).where(new org.apache.spark.sql.Column(parsed)).collectAsList();
+    } catch (Exception e) {
+      // AnalysisException is checked to javac but thrown undeclared from Scala.
+      if (e instanceof org.apache.spark.sql.AnalysisException a) {
+        throw new IllegalArgumentException(
+            "Cannot use --partition_filter '" + filter + "': " + a.getSimpleMessage(), e);
+      }
+      throw e;
+    }
+    List<SourceDocument> out = new ArrayList<>();
+    for (Row r : kept) {
+      List<String> raw = new ArrayList<>();
+      for (int i = 0; i < partitionCols.size(); i++) {
+        raw.add(r.getString(partitionCols.size() + i));
+      }
+      out.addAll(byValues.getOrDefault(raw, List.of()));
+    }
+    LOG.info("Partition filter kept {} of {} documents", out.size(), docs.size());
+    return out;
+  }
+
+  private List<SourceDocument> list(Root root, List<StructField> partitionCols) {
+    List<SourceDocument> docs = new ArrayList<>();
+    Path base = root.root() == null ? null : root.root();
+    try {
+      FileSystem fs = root.start().getFileSystem(conf);
+      FileStatus status;
+      try {
+        status = fs.getFileStatus(root.start());
+      } catch (FileNotFoundException e) {
+        if (!root.partitionSpec().isEmpty() || root.start().equals(base)) {
+          return docs; // an empty table or partition
+        }
+        throw new IllegalArgumentException(
+            "Cannot read source path " + root.start() + ": not found", e);
+      }
+      if (status.isFile()) {
+        docs.add(
+            document(
+                base == null ? root.start().getParent() : base,
+                status,
+                root.partitionSpec(),
+                partitionCols));
+        return docs;
+      }
+      Path listingRoot = base == null ? status.getPath() : base;
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(status.getPath(), true);
+      while (it.hasNext()) {
+        LocatedFileStatus f = it.next();
+        if (f.isFile() && !hidden(status.getPath(), f.getPath())) {
+          docs.add(document(listingRoot, f, root.partitionSpec(), partitionCols));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot list source " + root.start() + ": " + e.getMessage(), e);
+    }
+    return docs;
+  }
+
+  /** Hadoop's convention: names starting with _ or . below the listed path are not data. */
+  private static boolean hidden(Path listed, Path file) {
+    String rel = relative(listed, file);
+    for (String segment : rel.split("/")) {
+      if (segment.startsWith("_") || segment.startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private SourceDocument document(
+      Path root, FileStatus status, Map<String, String> spec, List<StructField> partitionCols) {
+    Path path = status.getPath();
+    String docId = relative(root, path);
+    Map<String, String> values = new HashMap<>(spec);
+    if (values.isEmpty() && !partitionCols.isEmpty()) {
+      // Partition values from key=value directories in the path, as Hive lays them out.
+      for (String segment : docId.split("/")) {
+        int eq = segment.indexOf('=');
+        if (eq > 0) {
+          values.put(segment.substring(0, eq).toLowerCase(Locale.ROOT), segment.substring(eq + 1));
+        }
+      }
+    }
+    List<String> ordered = new ArrayList<>();
+    for (StructField f : partitionCols) {
+      String v = values.get(f.name().toLowerCase(Locale.ROOT));
+      ordered.add(v == null || "__HIVE_DEFAULT_PARTITION__".equals(v) ? null : v);
+    }
+    return new SourceDocument(
+        docId, path.toString(), status.getLen(), status.getModificationTime(), ordered);
+  }
+
+  private static List<String> nulls(List<StructField> cols) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < cols.size(); i++) {
+      out.add(null);
+    }
+    return out;
+  }
+
+  /** The path of {@code file} relative to {@code root}, with / separators, not URL-encoded. */
+  static String relative(Path root, Path file) {
+    String r = root.toUri().getPath();
+    String f = file.toUri().getPath();
+    String prefix = r.endsWith("/") ? r : r + "/";
+    if (!f.startsWith(prefix)) {
+      throw new IllegalArgumentException("Cannot name document " + file + ": not under " + root);
+    }
+    return f.substring(prefix.length());
+  }
+
+  private void requireUnder(Path path, Path root, String table) {
+    URI p = path.toUri();
+    URI r = root.toUri();
+    String rp = r.getPath().endsWith("/") ? r.getPath() : r.getPath() + "/";
+    boolean sameStore =
+        java.util.Objects.equals(scheme(p.getScheme()), scheme(r.getScheme()))
+            && java.util.Objects.equals(p.getAuthority(), r.getAuthority());
+    if (!sameStore || !(p.getPath() + "/").startsWith(rp) || p.getPath().contains("/../")) {
+      throw new IllegalArgumentException(
+          "Cannot use source " + path + ": not under the location of " + table + " (" + root + ")");
+    }
+  }
+
+  private static String scheme(String s) {
+    return s == null ? null : s.equals("s3") || s.equals("s3n") ? "s3a" : s;
+  }
+
+  private List<String> readManifest(String uri) {
+    Path path = qualify(new Path(uri));
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(path.getFileSystem(conf).open(path), StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        String t = line.strip();
+        if (!t.isEmpty() && !t.startsWith("#")) {
+          lines.add(t);
+        }
+      }
+    } catch (FileNotFoundException e) {
+      throw new IllegalArgumentException("Cannot read source manifest " + uri + ": not found", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot read source manifest " + uri + ": " + e.getMessage(), e);
+    }
+    LOG.info("Manifest {} lists {} objects", uri, lines.size());
+    return lines;
+  }
+
+  private static List<SourceDocument> dedupe(List<SourceDocument> docs) {
+    Map<String, SourceDocument> byUri = new LinkedHashMap<>();
+    for (SourceDocument d : docs) {
+      byUri.putIfAbsent(d.getUri(), d);
+    }
+    return new ArrayList<>(byUri.values());
+  }
+
+  /** Two sources with one output key are an error for both (SPEC section 2), not an overwrite. */
+  private static void refuseOutputConflicts(
+      List<SourceDocument> docs, Map<SourceDocument, Rejection> refused) {
+    Map<String, List<SourceDocument>> byKey = new HashMap<>();
+    for (SourceDocument d : docs) {
+      byKey.computeIfAbsent(d.getOutputKey(), k -> new ArrayList<>()).add(d);
+    }
+    for (List<SourceDocument> group : byKey.values()) {
+      if (group.size() > 1) {
+        for (SourceDocument d : group) {
+          List<String> others =
+              group.stream().filter(o -> o != d).map(SourceDocument::getUri).toList();
+          refused.put(
+              d,
+              new Rejection(
+                  RejectReason.OUTPUT_CONFLICT,
+                  0,
+                  "output key " + d.getOutputKey() + " also written by " + others));
+        }
+        docs.removeAll(group);
+      }
+    }
+  }
+
+  private Path qualify(Path p) {
+    try {
+      return p.getFileSystem(conf).makeQualified(p);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot use path " + p + ": " + e.getMessage(), e);
+    }
+  }
+}

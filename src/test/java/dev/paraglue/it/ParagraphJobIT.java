@@ -1,0 +1,513 @@
+package dev.paraglue.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paraglue.job.JobRunner;
+import dev.paraglue.job.RunResult;
+import dev.paraglue.local.LocalCatalog;
+import dev.paraglue.text.Paragraph;
+import dev.paraglue.text.ParagraphSplitter;
+import dev.paraglue.text.Reassembler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole job on a temporary embedded catalog (Derby metastore, Iceberg tables), reading its
+ * outputs back and checking them against the splitter. Each test uses its own tables and corpus.
+ */
+class ParagraphJobIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Path home;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() throws IOException {
+    home = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "paraglue-it");
+    spark =
+        LocalCatalog.builder(home, "local[2]")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  /** A corpus under {@code <home>/<name>/raw} with every edge case of SPEC section 1. */
+  private static Path corpus(String name) throws IOException {
+    Path raw = home.resolve(name).resolve("raw");
+    put(
+        raw.resolve("dt=2026-11-01/crlf.txt"),
+        "Title\r\nline two\r\n\r\n  \r\nnext\r\n".getBytes(UTF_8));
+    put(
+        raw.resolve("dt=2026-11-01/cjk.txt"),
+        "第一段，中文。\n第二行\n\u3000\u3000\n第二段 😀\n".getBytes(UTF_8));
+    put(
+        raw.resolve("dt=2026-11-01/bom.txt"),
+        bytes(0xEF, 0xBB, 0xBF, "\nafter bom\n\u00A0\n\u200B\n"));
+    put(raw.resolve("dt=2026-11-01/blank.txt"), " \n\t\n\n".getBytes(UTF_8));
+    put(raw.resolve("dt=2026-11-01/empty.txt"), new byte[0]);
+    put(
+        raw.resolve("dt=2026-11-01/nested/deep/noeol.md"),
+        "a\rb lone cr\n\nlast line".getBytes(UTF_8));
+    put(raw.resolve("dt=2026-11-01/with space & ünïcode.txt"), "name test\n".getBytes(UTF_8));
+    put(raw.resolve("dt=2026-11-02/packed.txt.gz"), gzip("gz one\n\ngz two\r\n".getBytes(UTF_8)));
+    put(raw.resolve("dt=2026-11-02/latin1.txt"), bytes("ok\n\ncaf", 0xE9, "\n"));
+    put(raw.resolve("dt=2026-11-02/surrogate.txt"), bytes("x", 0xED, 0xA0, 0x80));
+    put(raw.resolve("dt=2026-11-02/nul.txt"), bytes("text", 0x00, "more"));
+    put(
+        raw.resolve("dt=2026-11-02/huge-paragraph.txt"),
+        ("short\n\n" + "y".repeat(2000) + "\n").getBytes(UTF_8));
+    put(raw.resolve("dt=2026-11-02/truncated.txt.gz"), truncatedGzip());
+    put(raw.resolve("dt=2026-11-02/_SUCCESS"), new byte[0]);
+    put(raw.resolve("dt=2026-11-02/.hidden.txt"), "not data".getBytes(UTF_8));
+    return raw;
+  }
+
+  private static void registerTable(String table, Path raw) {
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + table.split("\\.")[0]);
+    spark.sql(
+        "CREATE EXTERNAL TABLE "
+            + table
+            + " (line string) PARTITIONED BY (dt string) STORED AS TEXTFILE LOCATION '"
+            + raw.toUri()
+            + "'");
+    spark.sql("MSCK REPAIR TABLE " + table);
+  }
+
+  private static RunResult run(String... args) {
+    return new JobRunner(spark).run(args);
+  }
+
+  private static String[] args(String db, Path out, String... more) {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "--output_path",
+                out.toUri().toString(),
+                "--paragraph_table",
+                db + ".paragraphs",
+                "--documents_table",
+                db + ".documents",
+                "--max_paragraph_bytes",
+                "1000"));
+    a.addAll(List.of(more));
+    return a.toArray(new String[0]);
+  }
+
+  @Test
+  void wholeJob_onPartitionedTable_writesExactRowsDocumentsLedgerAndReport() throws IOException {
+    Path raw = corpus("whole");
+    registerTable("whole.raw", raw);
+    Path out = home.resolve("whole/out");
+
+    RunResult result =
+        run(args("whole", out, "--source_table", "whole.raw", "--JOB_RUN_ID", "jr_1"));
+
+    assertThat(result.exitCode()).as(result.message()).isZero();
+    Map<String, String> rejected = new HashMap<>();
+    rejected.put("dt=2026-11-02/latin1.txt", "invalid-utf8@7");
+    rejected.put("dt=2026-11-02/surrogate.txt", "invalid-utf8@1");
+    rejected.put("dt=2026-11-02/nul.txt", "binary-content@4");
+    rejected.put("dt=2026-11-02/huge-paragraph.txt", "paragraph-too-large@7");
+    rejected.put("dt=2026-11-02/truncated.txt.gz", "unreadable");
+    List<String> ok =
+        List.of(
+            "dt=2026-11-01/crlf.txt",
+            "dt=2026-11-01/cjk.txt",
+            "dt=2026-11-01/bom.txt",
+            "dt=2026-11-01/blank.txt",
+            "dt=2026-11-01/empty.txt",
+            "dt=2026-11-01/nested/deep/noeol.md",
+            "dt=2026-11-01/with space & ünïcode.txt",
+            "dt=2026-11-02/packed.txt.gz");
+
+    // Paragraph rows: exactly the splitter's, with partition value and run id.
+    Map<String, List<Row>> rows = rowsByDoc("whole.paragraphs");
+    assertThat(rows.keySet()).allMatch(ok::contains);
+    long expectedRows = 0;
+    for (String docId : ok) {
+      byte[] source = decompressed(raw.resolve(docId));
+      List<Paragraph> expected = ParagraphSplitter.split(source).paragraphs();
+      expectedRows += expected.size();
+      List<Row> actual = rows.getOrDefault(docId, List.of());
+      assertThat(actual).as(docId).hasSize(expected.size());
+      for (int i = 0; i < expected.size(); i++) {
+        Paragraph e = expected.get(i);
+        Row r = actual.get(i);
+        assertThat(r.getInt(r.fieldIndex("paragraph_index"))).isEqualTo(i);
+        assertThat(r.getString(r.fieldIndex("text"))).isEqualTo(e.text());
+        assertThat(r.getLong(r.fieldIndex("line_number"))).isEqualTo(e.lineNumber());
+        assertThat(r.getLong(r.fieldIndex("byte_offset"))).isEqualTo(e.byteOffset());
+        assertThat(r.getInt(r.fieldIndex("byte_length"))).isEqualTo(e.byteLength());
+        assertThat(r.getInt(r.fieldIndex("char_count"))).isEqualTo(e.charCount());
+        assertThat(r.getString(r.fieldIndex("dt"))).isEqualTo(docId.substring(3, 13));
+        assertThat(r.getString(r.fieldIndex("run_id"))).isEqualTo("jr_1");
+        String slice = new String(source, (int) e.byteOffset(), e.byteLength(), UTF_8);
+        assertThat(slice.replace("\r\n", "\n")).isEqualTo(r.getString(r.fieldIndex("text")));
+      }
+      // Reassembled document: the SPEC reassembly of those texts, under the key without .gz.
+      Path doc = out.resolve("documents").resolve(docId.replaceAll("\\.gz$", ""));
+      assertThat(Files.readAllBytes(doc))
+          .as(docId)
+          .isEqualTo(Reassembler.reassemble(texts(expected)));
+    }
+    assertThat(spark.table("whole.paragraphs").count()).isEqualTo(expectedRows);
+    assertThat(out.resolve("documents/dt=2026-11-01/empty.txt")).isEmptyFile();
+    for (String docId : rejected.keySet()) {
+      assertThat(out.resolve("documents").resolve(docId.replaceAll("\\.gz$", ""))).doesNotExist();
+    }
+
+    // Documents table: one row per listed document, rejections with reason and offset.
+    Map<String, Row> ledger = new HashMap<>();
+    spark.table("whole.documents").collectAsList().forEach(r -> ledger.put(r.getString(0), r));
+    assertThat(ledger).hasSize(ok.size() + rejected.size());
+    for (String docId : ok) {
+      assertThat(ledger.get(docId).<String>getAs("status")).isEqualTo("ok");
+      assertThat(ledger.get(docId).<String>getAs("output_uri"))
+          .endsWith("/documents/" + docId.replaceAll("\\.gz$", ""));
+    }
+    rejected.forEach(
+        (docId, reason) -> {
+          Row r = ledger.get(docId);
+          assertThat(r.<String>getAs("status")).isEqualTo("rejected");
+          String[] parts = reason.split("@");
+          assertThat(r.<String>getAs("reason")).isEqualTo(parts[0]);
+          if (parts.length > 1) {
+            assertThat(r.<Long>getAs("reason_offset"))
+                .as(docId)
+                .isEqualTo(Long.parseLong(parts[1]));
+          }
+        });
+
+    // Run report.
+    JsonNode report = JSON.readTree(out.resolve("_runs/jr_1.json").toFile());
+    assertThat(report.get("status").asText()).isEqualTo("succeeded");
+    assertThat(report.at("/counts/listed").asLong()).isEqualTo(ok.size() + rejected.size());
+    assertThat(report.at("/counts/processed").asLong()).isEqualTo(ok.size());
+    assertThat(report.at("/counts/rejected").asLong()).isEqualTo(rejected.size());
+    assertThat(report.at("/counts/paragraphs").asLong()).isEqualTo(expectedRows);
+    assertThat(report.get("rejected")).hasSize(rejected.size());
+    assertThat(report.get("stage_millis").has("read_explode")).isTrue();
+    assertThat(out.resolve("_staging")).doesNotExist();
+  }
+
+  @Test
+  void rerun_isIncremental_andAChangedSourceReplacesItsRowsOnly() throws IOException {
+    Path raw = corpus("incr");
+    registerTable("incr.raw", raw);
+    Path out = home.resolve("incr/out");
+    assertThat(run(args("incr", out, "--source_table", "incr.raw")).exitCode()).isZero();
+    long before = spark.table("incr.paragraphs").count();
+    Map<String, List<Row>> firstRows = rowsByDoc("incr.paragraphs");
+
+    // Unchanged: nothing processed, nothing rewritten.
+    RunResult second = run(args("incr", out, "--source_table", "incr.raw"));
+    assertThat(second.exitCode()).isZero();
+    assertThat(second.report().get().count("processed")).isZero();
+    assertThat(second.report().get().count("skipped_unchanged")).isEqualTo(13);
+    assertThat(spark.table("incr.paragraphs").count()).isEqualTo(before);
+
+    // Change one source: fewer paragraphs. A previously ok source becomes rejected.
+    Path crlf = raw.resolve("dt=2026-11-01/crlf.txt");
+    put(crlf, "only one paragraph now\n".getBytes(UTF_8));
+    Path cjk = raw.resolve("dt=2026-11-01/cjk.txt");
+    put(cjk, bytes("now ", 0xFF));
+    RunResult third = run(args("incr", out, "--source_table", "incr.raw", "--JOB_RUN_ID", "jr_3"));
+    assertThat(third.exitCode()).as(third.message()).isZero();
+    assertThat(third.report().get().count("processed")).isEqualTo(1);
+    assertThat(third.report().get().count("skipped_unchanged")).isEqualTo(11);
+
+    Map<String, List<Row>> rows = rowsByDoc("incr.paragraphs");
+    assertThat(rows.get("dt=2026-11-01/crlf.txt")).hasSize(1);
+    assertThat(rows.get("dt=2026-11-01/crlf.txt").get(0).<String>getAs("text"))
+        .isEqualTo("only one paragraph now");
+    assertThat(rows.get("dt=2026-11-01/crlf.txt").get(0).<String>getAs("run_id")).isEqualTo("jr_3");
+    assertThat(rows).doesNotContainKey("dt=2026-11-01/cjk.txt");
+    assertThat(out.resolve("documents/dt=2026-11-01/cjk.txt")).doesNotExist();
+    assertThat(Files.readString(out.resolve("documents/dt=2026-11-01/crlf.txt")))
+        .isEqualTo("only one paragraph now\n");
+    for (String docId : firstRows.keySet()) {
+      if (!docId.endsWith("crlf.txt") && !docId.endsWith("cjk.txt")) {
+        assertThat(rows.get(docId)).as(docId).hasSameSizeAs(firstRows.get(docId));
+      }
+    }
+
+    // A full rerun rewrites everything through the merge path without duplicating a row.
+    long now = spark.table("incr.paragraphs").count();
+    RunResult full = run(args("incr", out, "--source_table", "incr.raw", "--incremental", "false"));
+    assertThat(full.exitCode()).isZero();
+    assertThat(spark.table("incr.paragraphs").count()).isEqualTo(now);
+    assertThat(
+            spark
+                .sql(
+                    "SELECT doc_id, paragraph_index FROM incr.paragraphs GROUP BY 1, 2 HAVING count(*) > 1")
+                .count())
+        .isZero();
+  }
+
+  @Test
+  void partitionFilter_selectsPartitions_andBadFiltersAreRefusedBeforeReading() throws IOException {
+    Path raw = corpus("filt");
+    registerTable("filt.raw", raw);
+    Path out = home.resolve("filt/out");
+    RunResult r =
+        run(
+            args(
+                "filt",
+                out,
+                "--source_table",
+                "filt.raw",
+                "--partition_filter",
+                "dt >= '2026-11-02'"));
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    assertThat(r.report().get().count("listed")).isEqualTo(6);
+    assertThat(spark.sql("SELECT DISTINCT dt FROM filt.paragraphs").collectAsList())
+        .extracting(row -> row.getString(0))
+        .containsExactly("2026-11-02");
+
+    RunResult unknown =
+        run(args("filt", out, "--source_table", "filt.raw", "--partition_filter", "region = 'eu'"));
+    assertThat(unknown.exitCode()).isEqualTo(RunResult.BAD_INPUT);
+    assertThat(unknown.message())
+        .isEqualTo(
+            "Cannot use --partition_filter: unknown column region; partition columns of filt.raw are [dt]");
+
+    RunResult injection =
+        run(
+            args(
+                "filt",
+                out,
+                "--source_table",
+                "filt.raw",
+                "--partition_filter",
+                "dt = '1'; DROP TABLE filt.raw"));
+    assertThat(injection.exitCode()).isEqualTo(RunResult.BAD_INPUT);
+    assertThat(injection.message())
+        .startsWith("Cannot use --partition_filter: not a SQL predicate");
+    RunResult subquery =
+        run(
+            args(
+                "filt",
+                out,
+                "--source_table",
+                "filt.raw",
+                "--partition_filter",
+                "dt IN (SELECT doc_id FROM filt.documents)"));
+    assertThat(subquery.exitCode()).isEqualTo(RunResult.BAD_INPUT);
+    assertThat(spark.catalog().tableExists("filt.raw")).isTrue();
+  }
+
+  @Test
+  void sourcePaths_andManifest_nameDocumentsByTheirRoot() throws IOException {
+    Path raw = corpus("paths");
+    Path out = home.resolve("paths/out");
+    String prefix = raw.resolve("dt=2026-11-01").toUri().toString();
+    String single = raw.resolve("dt=2026-11-02/packed.txt.gz").toUri().toString();
+    RunResult r = run(args("paths", out, "--source_paths", prefix + "," + single));
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    List<String> ids =
+        spark
+            .sql("SELECT doc_id FROM paths.documents ORDER BY doc_id")
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList();
+    assertThat(ids)
+        .contains("crlf.txt", "nested/deep/noeol.md", "packed.txt.gz")
+        .doesNotContain("dt=2026-11-01/crlf.txt");
+    assertThat(out.resolve("documents/packed.txt")).exists();
+
+    Path manifest = home.resolve("paths/manifest.txt");
+    Files.writeString(
+        manifest,
+        raw.resolve("dt=2026-11-01/cjk.txt").toUri()
+            + "\n\n"
+            + raw.resolve("dt=2026-11-01/missing.txt").toUri()
+            + "\n");
+    RunResult m =
+        run(
+            args(
+                "paths2",
+                home.resolve("paths/out2"),
+                "--source_manifest",
+                manifest.toUri().toString()));
+    assertThat(m.exitCode()).as(m.message()).isZero();
+    assertThat(m.report().get().rejected())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.docId()).isEqualTo("missing.txt");
+              assertThat(p.reason()).isEqualTo("unreadable");
+            });
+    assertThat(
+            spark
+                .table("paths2.paragraphs")
+                .select("doc_id")
+                .distinct()
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
+        .containsExactly("cjk.txt");
+  }
+
+  @Test
+  void twoSourcesForOneOutputKey_areBothRejected() throws IOException {
+    Path raw = home.resolve("conflict/raw");
+    put(raw.resolve("a.txt"), "plain\n".getBytes(UTF_8));
+    put(raw.resolve("a.txt.gz"), gzip("packed\n".getBytes(UTF_8)));
+    put(raw.resolve("b.txt"), "fine\n".getBytes(UTF_8));
+    RunResult r =
+        run(
+            args(
+                "conflict",
+                home.resolve("conflict/out"),
+                "--source_paths",
+                raw.toUri().toString()));
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    assertThat(r.report().get().rejected())
+        .extracting(p -> p.docId() + ":" + p.reason())
+        .containsExactlyInAnyOrder("a.txt:output-conflict", "a.txt.gz:output-conflict");
+    assertThat(home.resolve("conflict/out/documents/a.txt")).doesNotExist();
+    assertThat(home.resolve("conflict/out/documents/b.txt")).hasContent("fine\n");
+  }
+
+  @Test
+  void errors_giveOneLineReasons_andTheRightExitCodes() throws IOException {
+    Path out = home.resolve("errors/out");
+    RunResult missing = run(args("errors", out, "--source_table", "errors.nope"));
+    assertThat(missing.exitCode()).isEqualTo(RunResult.BAD_INPUT);
+    spark.sql("CREATE DATABASE IF NOT EXISTS errors");
+    missing = run(args("errors", out, "--source_table", "errors.nope"));
+    assertThat(missing.message())
+        .isEqualTo("Cannot read source table errors.nope: table not found");
+    assertThat(run(args("errors", out, "--source_table", "nodb.docs")).message())
+        .isEqualTo("Cannot read source table nodb.docs: database nodb not found");
+
+    RunResult bad = run(args("errors", out, "--source_table", "errors.x", "--sorce_paths", "/x"));
+    assertThat(bad.exitCode()).isEqualTo(RunResult.BAD_INPUT);
+    assertThat(bad.message())
+        .contains("unknown argument(s) --sorce_paths")
+        .contains("--source_paths");
+    assertThat(bad.message()).doesNotContain("\n");
+
+    RunResult notFound =
+        run(args("errors", out, "--source_paths", home.resolve("errors/none").toUri().toString()));
+    assertThat(notFound.exitCode()).isEqualTo(RunResult.BAD_INPUT);
+    assertThat(notFound.message())
+        .startsWith("Cannot read source path file:")
+        .endsWith("errors/none: not found");
+
+    Path raw = home.resolve("errors/raw");
+    put(raw.resolve("broken.txt.gz"), truncatedGzip());
+    put(raw.resolve("fine.txt"), "fine\n".getBytes(UTF_8));
+    RunResult tolerated = run(args("errors", out, "--source_paths", raw.toUri().toString()));
+    assertThat(tolerated.exitCode()).isZero();
+    assertThat(tolerated.report().get().rejected())
+        .singleElement()
+        .satisfies(p -> assertThat(p.reason()).isEqualTo("unreadable"));
+
+    RunResult strict =
+        run(
+            args(
+                "errors2",
+                home.resolve("errors/out2"),
+                "--source_paths",
+                raw.toUri().toString(),
+                "--fail_on_reject",
+                "true"));
+    assertThat(strict.exitCode()).isEqualTo(RunResult.FAILED);
+    assertThat(strict.message())
+        .contains("rejected 1 document(s)")
+        .contains("broken.txt.gz: unreadable");
+    JsonNode report =
+        JSON.readTree(
+            Files.list(home.resolve("errors/out2/_runs"))
+                .filter(p -> p.toString().endsWith(".json"))
+                .findFirst()
+                .get()
+                .toFile());
+    assertThat(report.get("status").asText()).isEqualTo("failed");
+  }
+
+  private static Map<String, List<Row>> rowsByDoc(String table) {
+    Map<String, List<Row>> out = new HashMap<>();
+    for (Row r :
+        spark.sql("SELECT * FROM " + table + " ORDER BY doc_id, paragraph_index").collectAsList()) {
+      out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
+    }
+    return out;
+  }
+
+  private static List<String> texts(List<Paragraph> ps) {
+    return ps.stream().map(Paragraph::text).toList();
+  }
+
+  private static byte[] decompressed(Path p) throws IOException {
+    if (!p.toString().endsWith(".gz")) {
+      return Files.readAllBytes(p);
+    }
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {
+      return in.readAllBytes();
+    }
+  }
+
+  static void put(Path p, byte[] content) throws IOException {
+    Files.createDirectories(p.getParent());
+    Files.write(p, content);
+    // Ledger comparisons use the modification time: make a rewrite visible even within a second.
+    Files.setLastModifiedTime(
+        p,
+        java.nio.file.attribute.FileTime.fromMillis(
+            System.currentTimeMillis() + (long) (Math.random() * 1000)));
+  }
+
+  static byte[] gzip(byte[] b) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(b);
+    }
+    return out.toByteArray();
+  }
+
+  static byte[] truncatedGzip() throws IOException {
+    byte[] full = gzip("a paragraph that will be cut off\n".repeat(200).getBytes(UTF_8));
+    return java.util.Arrays.copyOf(full, full.length / 2);
+  }
+
+  static byte[] bytes(Object... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (Object part : parts) {
+      if (part instanceof String s) {
+        out.writeBytes(s.getBytes(UTF_8));
+      } else {
+        out.write((Integer) part);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  @SuppressWarnings("unused")
+  private static Stream<Path> files(Path root) throws IOException {
+    return Files.walk(root).filter(Files::isRegularFile);
+  }
+}

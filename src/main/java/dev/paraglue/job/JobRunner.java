@@ -1,17 +1,7 @@
 package dev.paraglue.job;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-
-import dev.paraglue.pipeline.DocumentPacker;
 import dev.paraglue.pipeline.DocumentSummary;
-import dev.paraglue.pipeline.ExplodeStage;
-import dev.paraglue.pipeline.HadoopConf;
-import dev.paraglue.pipeline.ParagraphRecord;
-import dev.paraglue.pipeline.ReassembleStage;
-import dev.paraglue.pipeline.SortStage;
-import dev.paraglue.pipeline.Verification;
+import dev.paraglue.pipeline.ParagraphPipeline;
 import dev.paraglue.pipeline.WrittenDocument;
 import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.sink.IcebergTables;
@@ -19,36 +9,22 @@ import dev.paraglue.sink.RunReport;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.source.SourcePlan;
 import dev.paraglue.source.SourceResolver;
-import dev.paraglue.text.DocumentDigest;
-import dev.paraglue.text.Rejection;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +110,8 @@ public final class JobRunner {
 
   private void execute(JobArguments args, RunReport report) {
     String runId = report.runId();
+    Configuration conf = hadoopConf();
+    requireWritable(args.outputPath(), conf);
     LOG.info("Run {} starting", runId);
     SourcePlan plan = stage(report, "resolve", () -> new SourceResolver(spark).resolve(args));
     report.count("listed", plan.listed());
@@ -147,201 +125,95 @@ public final class JobRunner {
           tables.ensureDocumentsTable(args.documentsTable());
           return null;
         });
-
-    List<SourceDocument> toProcess = new ArrayList<>();
-    Map<SourceDocument, Rejection> refused = new LinkedHashMap<>(plan.refused());
-    long skipped = 0;
     Map<String, Row> ledger =
         args.incremental()
             ? stage(report, "ledger", () -> tables.ledger(args.documentsTable()))
             : Map.of();
+    List<SourceDocument> toRead = new ArrayList<>();
     for (SourceDocument d : plan.documents()) {
-      if (unchanged(d, ledger.get(d.getDocId()))) {
-        skipped++;
-      } else {
-        toProcess.add(d);
+      if (!IcebergTables.unchanged(d, ledger.get(d.getDocId()))) {
+        toRead.add(d);
       }
     }
+    long skipped = plan.documents().size() - (long) toRead.size();
     report.count("skipped_unchanged", skipped);
     LOG.info(
         "Run {}: {} listed, {} unchanged, {} to read, {} refused before reading",
         runId,
         plan.listed(),
         skipped,
-        toProcess.size(),
-        refused.size());
+        toRead.size(),
+        plan.refused().size());
 
-    Configuration conf = hadoopConf();
+    RunOutcome outcome = new RunOutcome(runId, new Timestamp(System.currentTimeMillis()));
+    plan.refused().forEach((d, r) -> outcome.rejected(d, DocumentSummary.rejected(r), report));
     DocumentWriter writer = new DocumentWriter(args.outputPath(), runId);
-    List<Row> ledgerRows = new ArrayList<>();
-    Timestamp now = new Timestamp(System.currentTimeMillis());
-    for (Map.Entry<SourceDocument, Rejection> r : refused.entrySet()) {
-      ledgerRows.add(
-          ledgerRow(r.getKey(), DocumentSummary.rejected(r.getValue()), null, runId, now));
-      reportRejected(report, r.getKey(), DocumentSummary.rejected(r.getValue()));
-    }
-
-    Map<String, SourceDocument> byId = new HashMap<>();
-    toProcess.forEach(d -> byId.put(d.getDocId(), d));
-    List<String> verified = new ArrayList<>();
-    List<String> rejectedIds = new ArrayList<>();
-    Dataset<ParagraphRecord> exploded = null;
-    try {
-      if (!toProcess.isEmpty()) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<HadoopConf> bconf = jsc.broadcast(new HadoopConf(conf));
-        List<List<SourceDocument>> bins =
-            DocumentPacker.pack(
-                toProcess,
-                jsc.defaultParallelism(),
-                DocumentPacker.MAX_BIN_BYTES_DEFAULT,
-                DocumentPacker.OPEN_COST_BYTES_DEFAULT);
-        LOG.info("Run {}: reading {} documents in {} tasks", runId, toProcess.size(), bins.size());
-        Dataset<SourceDocument> docs =
-            spark.createDataset(
-                jsc.parallelize(bins, bins.size()).flatMap(List::iterator).rdd(),
-                Encoders.bean(SourceDocument.class));
-        exploded =
-            ExplodeStage.explode(docs, bconf, args.maxParagraphBytes())
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<ParagraphRecord> explodedFinal = exploded;
-        List<ParagraphRecord> trailers =
-            stage(
-                report,
-                "read_explode",
-                () ->
-                    explodedFinal
-                        .filter(col("paragraphIndex").equalTo(ParagraphRecord.TRAILER))
-                        .collectAsList());
-
-        Map<String, DocumentSummary> summaries = new HashMap<>();
-        for (ParagraphRecord t : trailers) {
-          summaries.put(t.getDocId(), t.getSummary());
-          if (!t.getSummary().ok()) {
-            rejectedIds.add(t.getDocId());
-          }
+    try (ParagraphPipeline pipeline = new ParagraphPipeline(spark, args.maxParagraphBytes())) {
+      if (!toRead.isEmpty()) {
+        Map<String, DocumentSummary> summaries =
+            stage(report, "read_explode", () -> pipeline.explode(toRead));
+        Map<String, WrittenDocument> written =
+            stage(report, "sort_reassemble", () -> pipeline.reassemble(writer));
+        for (SourceDocument d : toRead) {
+          outcome.classify(
+              d, summaries.get(d.getDocId()), written.get(d.getDocId()), writer, conf, report);
         }
-        Dataset<ParagraphRecord> paragraphs = exploded.filter(col("paragraphIndex").geq(0));
-        if (!rejectedIds.isEmpty()) {
-          paragraphs = paragraphs.filter(not(col("docId").isin(rejectedIds.toArray())));
-        }
-        Dataset<ParagraphRecord> okParagraphs = paragraphs;
-        List<WrittenDocument> written =
-            stage(
-                report,
-                "sort_reassemble",
-                () ->
-                    ReassembleStage.reassemble(SortStage.sort(okParagraphs, false), writer, bconf)
-                        .collectAsList());
-        Map<String, WrittenDocument> writtenById = new HashMap<>();
-        written.forEach(w -> writtenById.put(w.getDocId(), w));
-
-        long paragraphCount = 0;
-        long bytesIn = 0;
-        long bytesOut = 0;
-        List<String> failedIds = new ArrayList<>();
-        for (SourceDocument d : toProcess) {
-          DocumentSummary s = summaries.get(d.getDocId());
-          bytesIn += d.getSize();
-          if (s == null) {
-            failedIds.add(d.getDocId());
-            report.failed(
-                new RunReport.Problem(
-                    d.getDocId(),
-                    d.getUri(),
-                    "missing-summary",
-                    null,
-                    "the split did not report on this document"));
-            continue;
-          }
-          if (!s.ok()) {
-            reportRejected(report, d, s);
-            ledgerRows.add(ledgerRow(d, s, null, runId, now));
-            continue;
-          }
-          WrittenDocument w = writtenById.get(d.getDocId());
-          if (w == null && s.getParagraphs() == 0) {
-            w = writeEmpty(writer, d, conf);
-          }
-          Optional<String> mismatch = Verification.mismatch(s, w);
-          if (mismatch.isPresent()) {
-            failedIds.add(d.getDocId());
-            report.failed(
-                new RunReport.Problem(
-                    d.getDocId(), d.getUri(), "verification-failed", null, mismatch.get()));
-            LOG.error(
-                "Run {}: document {} failed verification: {}", runId, d.getDocId(), mismatch.get());
-            continue;
-          }
-          verified.add(d.getDocId());
-          paragraphCount += s.getParagraphs();
-          bytesOut += s.getOutputBytes();
-          ledgerRows.add(ledgerRow(d, s, writer.publishedUri(d.getOutputKey()), runId, now));
-        }
-        report.count("paragraphs", paragraphCount);
-        report.count("bytes_in", bytesIn);
-        report.count("bytes_out", bytesOut);
-        report.count("failed", failedIds.size());
-
-        List<String> replaced = new ArrayList<>(verified);
-        replaced.addAll(rejectedIds);
-        Dataset<Row> rows = tableRows(okParagraphs, failedIds, runId, plan.partitionColumns());
-        stage(
-            report,
-            "commit_paragraphs",
-            () -> {
-              tables.replaceParagraphs(args.paragraphTable(), rows, replaced);
-              return null;
-            });
-        stage(
-            report,
-            "publish_documents",
-            () -> {
-              publish(writer, verified, rejectedIds, byId, conf);
-              return null;
-            });
       }
-      report.count("processed", verified.size());
-      report.count("rejected", report.rejected().size());
-      if (!ledgerRows.isEmpty()) {
-        StructType schema = StructType.fromDDL(IcebergTables.DOCUMENT_COLUMNS);
+      Dataset<Row> rows =
+          IcebergTables.paragraphRows(
+              pipeline.paragraphsOrEmpty(outcome.failedIds()), runId, plan.partitionColumns());
+      stage(
+          report,
+          "commit_paragraphs",
+          () -> {
+            tables.replaceParagraphs(args.paragraphTable(), rows, outcome.replacedIds());
+            return null;
+          });
+      stage(
+          report,
+          "publish_documents",
+          () -> {
+            outcome.publish(writer, conf);
+            return null;
+          });
+      if (!outcome.ledgerRows().isEmpty()) {
         stage(
             report,
             "commit_ledger",
             () -> {
-              tables.upsertDocuments(
-                  args.documentsTable(), spark.createDataFrame(ledgerRows, schema));
+              tables.upsertDocuments(args.documentsTable(), outcome.ledgerRows());
               return null;
             });
       }
     } finally {
-      if (exploded != null) {
-        exploded.unpersist();
-      }
       try {
         writer.cleanStaging(conf);
       } catch (IOException e) {
         LOG.warn("Cannot clean staging {}: {}", writer.stagingRoot(), e.toString());
       }
     }
+    report.count("processed", outcome.processed());
+    report.count("rejected", report.rejected().size());
+    report.count("failed", report.failed().size());
     LOG.info(
         "Run {}: {} processed, {} paragraphs, {} rejected, {} unchanged, {} failed",
         runId,
-        verified.size(),
+        outcome.processed(),
         report.count("paragraphs"),
         report.count("rejected"),
         skipped,
         report.count("failed"));
-    if (report.count("failed") > 0) {
+    if (!report.failed().isEmpty()) {
+      RunReport.Problem first = report.failed().get(0);
       throw new JobFailedException(
           "Run "
               + runId
               + " failed: "
-              + report.count("failed")
+              + report.failed().size()
               + " document(s) failed the output check, first "
-              + report.failed().get(0).docId()
+              + first.docId()
               + ": "
-              + report.failed().get(0).detail());
+              + first.detail());
     }
     if (args.failOnReject() && !report.rejected().isEmpty()) {
       RunReport.Problem first = report.rejected().get(0);
@@ -357,110 +229,13 @@ public final class JobRunner {
     }
   }
 
-  private static boolean unchanged(SourceDocument d, Row entry) {
-    if (entry == null) {
-      return false;
-    }
-    Timestamp modified = entry.getTimestamp(3);
-    String status = entry.getString(4);
-    return d.getUri().equals(entry.getString(1))
-        && !entry.isNullAt(2)
-        && d.getSize() == entry.getLong(2)
-        && modified != null
-        && modified.getTime() == d.getModified()
-        && (DocumentSummary.OK.equals(status) || DocumentSummary.REJECTED.equals(status));
-  }
-
-  private static void reportRejected(RunReport report, SourceDocument d, DocumentSummary s) {
-    report.rejected(
-        new RunReport.Problem(
-            d.getDocId(), d.getUri(), s.getReason(), s.getReasonOffset(), s.getReasonDetail()));
-  }
-
-  private static WrittenDocument writeEmpty(
-      DocumentWriter writer, SourceDocument d, Configuration conf) {
+  /** Fails before any read when the output path's file system cannot be reached. */
+  private static void requireWritable(String outputPath, Configuration conf) {
     try {
-      try (OutputStream out = writer.create(d.getOutputKey(), conf)) {
-        // zero bytes: a document without paragraphs
-      }
-      DocumentDigest e = DocumentDigest.EMPTY;
-      return new WrittenDocument(
-          d.getDocId(),
-          0,
-          e.outputBytes(),
-          e.checksum(),
-          writer.stagedLength(d.getOutputKey(), conf),
-          null);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot write document " + writer.staged(d.getOutputKey()) + ": " + e.getMessage(), e);
+      new org.apache.hadoop.fs.Path(outputPath).getFileSystem(conf);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Cannot use --output_path " + outputPath + ": " + oneLine(e), e);
     }
-  }
-
-  private static void publish(
-      DocumentWriter writer,
-      List<String> verified,
-      List<String> rejected,
-      Map<String, SourceDocument> byId,
-      Configuration conf) {
-    try {
-      for (String id : verified) {
-        writer.publish(byId.get(id).getOutputKey(), conf);
-      }
-      for (String id : rejected) {
-        writer.unpublish(byId.get(id).getOutputKey(), conf);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot publish documents: " + e.getMessage(), e);
-    }
-    LOG.info(
-        "Published {} documents, withdrew outputs of {} rejected",
-        verified.size(),
-        rejected.size());
-  }
-
-  /** Paragraph table rows (SPEC section 2) from the explode stage's paragraph records. */
-  static Dataset<Row> tableRows(
-      Dataset<ParagraphRecord> paragraphs,
-      List<String> excluded,
-      String runId,
-      List<StructField> partitionColumns) {
-    Dataset<ParagraphRecord> kept =
-        excluded.isEmpty()
-            ? paragraphs
-            : paragraphs.filter(not(col("docId").isin(excluded.toArray())));
-    List<Column> cols = new ArrayList<>();
-    cols.add(col("docId").as("doc_id"));
-    cols.add(col("paragraphIndex").as("paragraph_index"));
-    cols.add(col("text"));
-    cols.add(col("lineNumber").as("line_number"));
-    cols.add(col("byteOffset").as("byte_offset"));
-    cols.add(col("byteLength").as("byte_length"));
-    cols.add(col("charCount").as("char_count"));
-    cols.add(lit(runId).as("run_id"));
-    for (int i = 0; i < partitionColumns.size(); i++) {
-      StructField f = partitionColumns.get(i);
-      cols.add(col("partitionValues").getItem(i).cast(f.dataType()).as(f.name()));
-    }
-    return kept.select(cols.toArray(new Column[0]));
-  }
-
-  private static Row ledgerRow(
-      SourceDocument d, DocumentSummary s, String outputUri, String runId, Timestamp now) {
-    return RowFactory.create(
-        d.getDocId(),
-        d.getUri(),
-        d.getSize(),
-        new Timestamp(d.getModified()),
-        s.getStatus(),
-        s.getReason(),
-        s.getReasonOffset(),
-        s.getReasonDetail(),
-        s.getParagraphs(),
-        outputUri,
-        s.ok() ? s.getOutputBytes() : null,
-        s.ok() ? s.getChecksum() : null,
-        runId,
-        now);
   }
 }

@@ -1,6 +1,5 @@
 package dev.paraglue.pipeline;
 
-import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.DocumentDigest;
 import dev.paraglue.text.Reassembler;
@@ -25,7 +24,7 @@ public final class ReassembleStage {
   private ReassembleStage() {}
 
   public static Dataset<WrittenDocument> reassemble(
-      Dataset<ParagraphRecord> sorted, DocumentWriter writer, Broadcast<HadoopConf> conf) {
+      Dataset<ParagraphRecord> sorted, StagedOutput writer, Broadcast<HadoopConf> conf) {
     return sorted.mapPartitions(
         (MapPartitionsFunction<ParagraphRecord, WrittenDocument>)
             records -> new Writer(records, writer, conf.value()),
@@ -35,11 +34,11 @@ public final class ReassembleStage {
   /** Consumes one document's run of records per {@link #next()}. */
   static final class Writer implements Iterator<WrittenDocument> {
     private final Iterator<ParagraphRecord> records;
-    private final DocumentWriter writer;
+    private final StagedOutput writer;
     private final HadoopConf conf;
     private ParagraphRecord pending;
 
-    Writer(Iterator<ParagraphRecord> records, DocumentWriter writer, HadoopConf conf) {
+    Writer(Iterator<ParagraphRecord> records, StagedOutput writer, HadoopConf conf) {
       this.records = records;
       this.writer = writer;
       this.conf = conf;
@@ -84,7 +83,7 @@ public final class ReassembleStage {
         digest = reassembler.finish();
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(
-            "Cannot write document " + writer.staged(key) + ": " + e.getMessage(), e);
+            "Cannot write document " + writer.describe(key) + ": " + e.getMessage(), e);
       }
       long stored;
       try {

@@ -1,8 +1,8 @@
 package dev.paraglue.sink;
 
+import dev.paraglue.pipeline.StagedOutput;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -13,7 +13,7 @@ import org.apache.hadoop.fs.Path;
  * {@code <output>/_staging/<run_id>/<key>}, and after the table commit the driver publishes each to
  * {@code <output>/documents/<key>}. A rerun rewrites the same key.
  */
-public final class DocumentWriter implements Serializable {
+public final class DocumentWriter implements StagedOutput {
   private static final long serialVersionUID = 1L;
 
   private final String outputRoot;
@@ -41,6 +41,12 @@ public final class DocumentWriter implements Serializable {
     return new Path(parent.toString() + "/" + key.replace("%", "%25"));
   }
 
+  @Override
+  public String describe(String key) {
+    return staged(key).toString();
+  }
+
+  @Override
   public OutputStream create(String key, Configuration conf) throws IOException {
     Path p = staged(key);
     FileSystem fs = p.getFileSystem(conf);
@@ -48,6 +54,7 @@ public final class DocumentWriter implements Serializable {
     return fs.create(p, true);
   }
 
+  @Override
   public long stagedLength(String key, Configuration conf) throws IOException {
     Path p = staged(key);
     return p.getFileSystem(conf).getFileStatus(p).getLen();

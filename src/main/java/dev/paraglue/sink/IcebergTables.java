@@ -3,6 +3,10 @@ package dev.paraglue.sink;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.paraglue.pipeline.DocumentSummary;
+import dev.paraglue.pipeline.ParagraphRecord;
+import dev.paraglue.source.SourceDocument;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -12,6 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -102,6 +107,18 @@ public final class IcebergTables {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + table.substring(0, table.indexOf('.')));
   }
 
+  /** True when the ledger says this source is unchanged since it was processed or rejected. */
+  public static boolean unchanged(SourceDocument d, Row entry) {
+    if (entry == null || entry.isNullAt(2) || entry.isNullAt(3)) {
+      return false;
+    }
+    String status = entry.getString(4);
+    return d.getUri().equals(entry.getString(1))
+        && d.getSize() == entry.getLong(2)
+        && entry.getTimestamp(3).getTime() == d.getModified()
+        && (DocumentSummary.OK.equals(status) || DocumentSummary.REJECTED.equals(status));
+  }
+
   /** The ledger: the latest row of every document in the documents table, by doc id. */
   public Map<String, Row> ledger(String table) {
     Map<String, Row> out = new HashMap<>();
@@ -185,6 +202,50 @@ public final class IcebergTables {
     } finally {
       spark.catalog().dropTempView(view);
     }
+  }
+
+  /** Paragraph table rows (SPEC section 2) from the pipeline's paragraph records. */
+  public static Dataset<Row> paragraphRows(
+      Dataset<ParagraphRecord> paragraphs, String runId, List<StructField> partitionColumns) {
+    List<Column> cols = new ArrayList<>();
+    cols.add(col("docId").as("doc_id"));
+    cols.add(col("paragraphIndex").as("paragraph_index"));
+    cols.add(col("text"));
+    cols.add(col("lineNumber").as("line_number"));
+    cols.add(col("byteOffset").as("byte_offset"));
+    cols.add(col("byteLength").as("byte_length"));
+    cols.add(col("charCount").as("char_count"));
+    cols.add(lit(runId).as("run_id"));
+    for (int i = 0; i < partitionColumns.size(); i++) {
+      StructField f = partitionColumns.get(i);
+      cols.add(col("partitionValues").getItem(i).cast(f.dataType()).as(f.name()));
+    }
+    return paragraphs.select(cols.toArray(new Column[0]));
+  }
+
+  /** A documents table row, in {@link #DOCUMENT_COLUMNS} order. */
+  public static Row documentRow(
+      SourceDocument d, DocumentSummary s, String outputUri, String runId, Timestamp processedAt) {
+    return RowFactory.create(
+        d.getDocId(),
+        d.getUri(),
+        d.getSize(),
+        new Timestamp(d.getModified()),
+        s.getStatus(),
+        s.getReason(),
+        s.getReasonOffset(),
+        s.getReasonDetail(),
+        s.getParagraphs(),
+        outputUri,
+        s.ok() ? s.getOutputBytes() : null,
+        s.ok() ? s.getChecksum() : null,
+        runId,
+        processedAt);
+  }
+
+  /** Upserts documents table rows built by {@link #documentRow}. */
+  public void upsertDocuments(String table, List<Row> rows) {
+    upsertDocuments(table, spark.createDataFrame(rows, StructType.fromDDL(DOCUMENT_COLUMNS)));
   }
 
   /** A Spark SQL string literal (backslash escapes are on by default). */

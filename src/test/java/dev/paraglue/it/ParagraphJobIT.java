@@ -371,24 +371,31 @@ class ParagraphJobIT {
   }
 
   @Test
-  void twoSourcesForOneOutputKey_areBothRejected() throws IOException {
+  void twoSourcesForOneOutputKey_areBothRejected_andTheEarlierOutputIsWithdrawn()
+      throws IOException {
     Path raw = home.resolve("conflict/raw");
+    Path out = home.resolve("conflict/out");
     put(raw.resolve("a.txt"), "plain\n".getBytes(UTF_8));
-    put(raw.resolve("a.txt.gz"), gzip("packed\n".getBytes(UTF_8)));
     put(raw.resolve("b.txt"), "fine\n".getBytes(UTF_8));
-    RunResult r =
-        run(
-            args(
-                "conflict",
-                home.resolve("conflict/out"),
-                "--source_paths",
-                raw.toUri().toString()));
+    assertThat(run(args("conflict", out, "--source_paths", raw.toUri().toString())).exitCode())
+        .isZero();
+    assertThat(out.resolve("documents/a.txt")).hasContent("plain\n");
+
+    put(raw.resolve("a.txt.gz"), gzip("packed\n".getBytes(UTF_8)));
+    RunResult r = run(args("conflict", out, "--source_paths", raw.toUri().toString()));
     assertThat(r.exitCode()).as(r.message()).isZero();
     assertThat(r.report().get().rejected())
         .extracting(p -> p.docId() + ":" + p.reason())
         .containsExactlyInAnyOrder("a.txt:output-conflict", "a.txt.gz:output-conflict");
-    assertThat(home.resolve("conflict/out/documents/a.txt")).doesNotExist();
-    assertThat(home.resolve("conflict/out/documents/b.txt")).hasContent("fine\n");
+    assertThat(out.resolve("documents/a.txt")).doesNotExist();
+    assertThat(out.resolve("documents/b.txt")).hasContent("fine\n");
+    assertThat(rowsByDoc("conflict.paragraphs")).containsOnlyKeys("b.txt");
+    assertThat(
+            spark
+                .sql("SELECT doc_id FROM conflict.documents WHERE status = 'rejected' ORDER BY 1")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
+        .containsExactly("a.txt", "a.txt.gz");
   }
 
   @Test

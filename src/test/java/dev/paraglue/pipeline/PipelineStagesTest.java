@@ -233,9 +233,8 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
     ParagraphRecord r = record("d.txt", 0, "t");
     r.setPartitionValues(List.of("2026-11-01", "7"));
     Dataset<Row> rows =
-        dev.paraglue.job.JobRunnerAccess.tableRows(
+        dev.paraglue.sink.IcebergTables.paragraphRows(
             spark().createDataset(List.of(r), ExplodeStage.ENCODER),
-            List.of(),
             "run9",
             List.of(
                 DataTypes.createStructField("dt", DataTypes.StringType, true),

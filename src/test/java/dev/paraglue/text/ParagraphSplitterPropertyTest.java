@@ -22,7 +22,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /** The streaming splitter against a deliberately simple model built on {@link String#split}. */
-class ParagraphSplitterProperties {
+class ParagraphSplitterPropertyTest {
 
   /** SPEC section 1's White_Space list, written out independently of {@link Whitespace}. */
   private static final Set<Integer> WHITE_SPACE =

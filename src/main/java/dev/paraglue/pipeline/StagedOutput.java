@@ -1,0 +1,21 @@
+package dev.paraglue.pipeline;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Serializable;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Where the reassemble stage writes each document's object in a task; implemented at the edge
+ * ({@code sink.DocumentWriter}), which decides how objects are staged and published.
+ */
+public interface StagedOutput extends Serializable {
+  /** Creates (or replaces) the staged object for an output key. */
+  OutputStream create(String key, Configuration conf) throws IOException;
+
+  /** The stored length of the staged object. */
+  long stagedLength(String key, Configuration conf) throws IOException;
+
+  /** Where the staged object is, for messages. */
+  String describe(String key);
+}

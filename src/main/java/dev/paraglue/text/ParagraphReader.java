@@ -11,14 +11,36 @@ import java.util.Arrays;
  * in memory.
  *
  * <p>Call {@link #next()} until it returns {@code null}, then read {@link #outcome()}. A rejected
- * document stops the iteration at the point where the problem was found; paragraphs already
- * returned belong to a rejected document and must be discarded by the caller.
+ * document stops at the point where the problem was found; paragraphs already returned belong to a
+ * rejected document and must be discarded by the caller.
+ *
+ * <p><b>Byte ranges.</b> A large document can be split by several readers, one per byte range
+ * {@code [start, end)}, the way Hadoop splits text ({@link #range}). The boundary between range
+ * {@code k-1} and {@code k} is the first blank line that starts at or after {@code start_k}: range
+ * {@code k} skips to it and owns the paragraphs after it; range {@code k-1} reads past its end up
+ * to and including it. Every paragraph is thus read by exactly one range. A range reports indexes
+ * and line numbers relative to its own first line; {@link RangeOutcome#concat} turns per-range
+ * counts into the offsets that make them global.
  */
 public final class ParagraphReader implements Closeable {
   private static final int BUFFER_SIZE = 1 << 16;
 
+  /** A later range may not start before this: a BOM makes offset 3 a line start without an LF. */
+  public static final long MIN_RANGE_START = 4;
+
+  private enum Mode {
+    /** Skipping the partial line at a range start. */
+    SEEK,
+    /** Before the range's first blank line: paragraphs here belong to the previous range. */
+    FIND,
+    /** Reading owned paragraphs. */
+    OWN
+  }
+
   private final InputStream in;
   private final long maxParagraphBytes;
+  private final long end;
+  private final boolean atDocumentStart;
   private final byte[] buf = new byte[BUFFER_SIZE];
   private int pos;
   private int limit;
@@ -26,10 +48,14 @@ public final class ParagraphReader implements Closeable {
   /** Absolute offset of {@code buf[0]} in the decompressed input. */
   private long bufStart;
 
+  private Mode mode;
   private boolean started;
   private boolean eof;
+  private boolean stopAfterLine;
   private DocumentOutcome outcome;
   private final DocumentDigest.Builder digest = DocumentDigest.builder();
+  private long ownStart;
+  private long lineFeeds;
 
   // UTF-8 decoder state, carried across buffer refills.
   private int need;
@@ -60,18 +86,45 @@ public final class ParagraphReader implements Closeable {
 
   private Paragraph ready;
 
+  /** A reader for a whole document; {@code in} is at its first byte. */
   public ParagraphReader(InputStream in, long maxParagraphBytes) {
+    this(in, 0, Long.MAX_VALUE, maxParagraphBytes);
+  }
+
+  private ParagraphReader(InputStream in, long start, long end, long maxParagraphBytes) {
     if (maxParagraphBytes <= 0 || maxParagraphBytes > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException(
           "Cannot split with max paragraph bytes "
               + maxParagraphBytes
               + ": must be in [1, 2^31-17]");
     }
+    if (start < 0 || end <= start || (start > 0 && start < MIN_RANGE_START)) {
+      throw new IllegalArgumentException(
+          "Cannot split byte range ["
+              + start
+              + ", "
+              + end
+              + "): empty, negative, or starting inside a possible byte order mark");
+    }
     this.in = in;
     this.maxParagraphBytes = maxParagraphBytes;
+    this.end = end;
+    this.atDocumentStart = start == 0;
+    // A later range reads one byte of look-behind to see whether it starts on a line start.
+    this.bufStart = atDocumentStart ? 0 : start - 1;
   }
 
-  /** Returns the next paragraph, or {@code null} when the document ended or was rejected. */
+  /**
+   * A reader for the byte range {@code [start, end)} of a document. {@code in} must be positioned
+   * at {@code start - 1} when {@code start > 0} (one byte of look-behind), else at 0; the reader
+   * reads past {@code end} as far as the boundary rule needs.
+   */
+  public static ParagraphReader range(
+      InputStream in, long start, long end, long maxParagraphBytes) {
+    return new ParagraphReader(in, start, end, maxParagraphBytes);
+  }
+
+  /** Returns the next paragraph, or {@code null} when the range ended or was rejected. */
   public Paragraph next() {
     if (outcome != null) {
       return null;
@@ -80,6 +133,10 @@ public final class ParagraphReader implements Closeable {
       start();
     }
     while (ready == null && outcome == null) {
+      if (stopAfterLine) {
+        finishOk();
+        break;
+      }
       if (pos >= limit) {
         if (eof) {
           finish();
@@ -88,7 +145,11 @@ public final class ParagraphReader implements Closeable {
         fill();
         continue;
       }
-      scan();
+      if (mode == Mode.SEEK) {
+        seekLineStart();
+      } else {
+        scan();
+      }
     }
     Paragraph p = ready;
     ready = null;
@@ -103,7 +164,12 @@ public final class ParagraphReader implements Closeable {
     return outcome;
   }
 
-  /** Decompressed bytes consumed so far. */
+  /** The range's outcome, with the counts that make its paragraphs global. */
+  public RangeOutcome rangeOutcome() {
+    return new RangeOutcome(outcome(), lineFeeds, ownStart);
+  }
+
+  /** Decompressed bytes consumed so far, as an absolute offset. */
   public long bytesRead() {
     return bufStart + limit;
   }
@@ -117,6 +183,11 @@ public final class ParagraphReader implements Closeable {
     started = true;
     lineNumber = 1;
     lineBlank = true;
+    if (!atDocumentStart) {
+      mode = Mode.SEEK;
+      return;
+    }
+    mode = Mode.OWN;
     // Read at least three bytes (or to the end) to see a byte order mark.
     while (!eof && limit < 3 && outcome == null) {
       readMore();
@@ -125,6 +196,7 @@ public final class ParagraphReader implements Closeable {
       pos = 3;
     }
     lineStart = pos;
+    ownStart = pos;
   }
 
   private void fill() {
@@ -154,49 +226,92 @@ public final class ParagraphReader implements Closeable {
     return detail.length() > 200 ? detail.substring(0, 200) : detail;
   }
 
+  /** SEEK: skips to the first line that starts at or after the range start. */
+  private void seekLineStart() {
+    for (int i = pos; i < limit; i++) {
+      if (buf[i] == '\n') {
+        pos = i + 1;
+        lineStart = bufStart + pos;
+        mode = Mode.FIND;
+        return;
+      }
+    }
+    pos = limit;
+  }
+
   /** Scans from {@code pos} to the end of the buffer or the first finished paragraph. */
   private void scan() {
     final byte[] b = buf;
     int i = pos;
     int segStart = i;
-    final int end = limit;
-    while (i < end) {
-      int x = b[i];
-      if (x >= 0) {
-        if (need != 0) {
-          reject(RejectReason.INVALID_UTF8, leadOffset, "truncated multi-byte sequence");
-          return;
+    while (i < limit) {
+      // Stop exactly at the byte that makes an owned paragraph too large, wherever buffers end.
+      int end = limit;
+      if (mode == Mode.OWN && !lineOverflow) {
+        long room = maxParagraphBytes + 2 - paraLen - (paraOpen && lineMark == paraLen ? 1 : 0);
+        room -= i - segStart;
+        if (room < end - i) {
+          end = i + (int) Math.max(room, 1);
         }
-        if (x == '\n') {
-          append(b, segStart, i - segStart);
-          i++;
-          pos = i;
-          if (outcome != null) {
-            return;
-          }
-          endLine(bufStart + i - 1);
-          if (ready != null || outcome != null) {
-            return;
-          }
-          segStart = i;
-          continue;
-        }
-        if (x == 0) {
-          reject(RejectReason.BINARY_CONTENT, bufStart + i, "U+0000");
-          return;
-        }
-        lineChars++;
-        if (lineBlank && x != ' ' && (x < 9 || x > 13)) {
-          lineBlank = false;
-        }
-        lastByteCr = x == '\r';
-      } else if (!decode(x & 0xFF, bufStart + i)) {
-        return;
       }
-      i++;
+      while (i < end) {
+        int x = b[i];
+        if (x >= 0) {
+          if (need != 0) {
+            reject(RejectReason.INVALID_UTF8, leadOffset, "truncated multi-byte sequence");
+            return;
+          }
+          if (x == '\n') {
+            append(b, segStart, i - segStart);
+            i++;
+            pos = i;
+            if (outcome != null) {
+              return;
+            }
+            endLine(bufStart + i - 1);
+            if (ready != null || outcome != null) {
+              return;
+            }
+            segStart = i;
+            break; // recompute the room for the new line
+          }
+          if (x == 0) {
+            reject(RejectReason.BINARY_CONTENT, bufStart + i, "U+0000");
+            return;
+          }
+          lineChars++;
+          if (lineBlank && x != ' ' && (x < 9 || x > 13)) {
+            nonBlank();
+            if (outcome != null) {
+              return;
+            }
+          }
+          lastByteCr = x == '\r';
+        } else if (!decode(x & 0xFF, bufStart + i)) {
+          return;
+        }
+        i++;
+      }
+      if (i == end && end < limit) {
+        // The owned paragraph just passed the limit (or a blank-so-far line did).
+        append(b, segStart, i - segStart);
+        segStart = i;
+        if (outcome != null) {
+          pos = i;
+          return;
+        }
+      }
     }
     append(b, segStart, i - segStart);
     pos = i;
+  }
+
+  /** The current line turned out not to be blank. */
+  private void nonBlank() {
+    lineBlank = false;
+    if (lineOverflow && mode == Mode.OWN) {
+      rejectTooLarge();
+    }
   }
 
   /** Feeds one non-ASCII byte to the UTF-8 decoder; false when the document was rejected. */
@@ -240,14 +355,15 @@ public final class ParagraphReader implements Closeable {
     lo = 0x80;
     hi = 0xBF;
     if (--need == 0 && lineBlank && !Whitespace.isWhiteSpace(cp)) {
-      lineBlank = false;
+      nonBlank();
+      return outcome == null;
     }
     return true;
   }
 
-  /** Appends line bytes to the paragraph buffer, unless a still-blank line grew past the limit. */
+  /** Appends owned line bytes to the paragraph buffer; a still-blank line may overflow. */
   private void append(byte[] src, int from, int len) {
-    if (len == 0 || lineOverflow) {
+    if (len == 0 || lineOverflow || mode != Mode.OWN) {
       return;
     }
     if (lineMark == paraLen && paraOpen) {
@@ -280,19 +396,41 @@ public final class ParagraphReader implements Closeable {
 
   /** Ends the current line; {@code lfOffset} is the offset of its LF, or of the end of input. */
   private void endLine(long lfOffset) {
-    boolean atEof = lfOffset == bytesRead();
+    boolean atEof = lfOffset == bytesRead() && eof;
+    if (mode == Mode.FIND) {
+      if (lineBlank) {
+        if (lineStart >= end) {
+          stopAfterLine = true; // the boundary lies beyond this range: it owns nothing
+        } else {
+          mode = Mode.OWN;
+          ownStart = lfOffset + 1;
+          lineNumber = 0;
+        }
+      }
+      nextLine(lfOffset);
+      if (stopAfterLine) {
+        finishOk();
+      }
+      return;
+    }
     long contentEnd = lfOffset;
-    if (!atEof && lastByteCr) {
-      contentEnd--;
-      lineChars--;
-      if (!lineOverflow && paraLen > lineMark) {
-        paraLen--;
+    if (!atEof) {
+      lineFeeds++;
+      if (lastByteCr) {
+        contentEnd--;
+        lineChars--;
+        if (!lineOverflow && paraLen > lineMark) {
+          paraLen--;
+        }
       }
     }
     if (lineBlank) {
       paraLen = lineMark;
       if (paraOpen) {
         emit();
+      }
+      if (lineStart >= end) {
+        stopAfterLine = true;
       }
     } else if (lineOverflow || paraLen > maxParagraphBytes) {
       rejectTooLarge();
@@ -309,6 +447,13 @@ public final class ParagraphReader implements Closeable {
       paraChars += lineChars;
       paraEnd = contentEnd;
     }
+    nextLine(lfOffset);
+    if (stopAfterLine && ready == null) {
+      finishOk();
+    }
+  }
+
+  private void nextLine(long lfOffset) {
     lineMark = paraLen;
     lineNumber++;
     lineStart = lfOffset + 1;
@@ -339,17 +484,25 @@ public final class ParagraphReader implements Closeable {
           RejectReason.INVALID_UTF8, leadOffset, "truncated multi-byte sequence at end of input");
       return;
     }
-    long end = bytesRead();
-    if (end > lineStart || lineOverflow) {
-      endLine(end); // last line without a final LF
-      if (outcome != null) {
-        return;
+    if (mode == Mode.OWN) {
+      long eofOffset = bytesRead();
+      if (eofOffset > lineStart || lineOverflow) {
+        endLine(eofOffset); // last line without a final LF
+        if (outcome != null) {
+          return;
+        }
+      }
+      if (paraOpen) {
+        emit();
       }
     }
-    if (paraOpen) {
-      emit();
+    finishOk();
+  }
+
+  private void finishOk() {
+    if (outcome == null) {
+      outcome = DocumentOutcome.ok(digest.build(), bytesRead());
     }
-    outcome = DocumentOutcome.ok(digest.build(), end);
   }
 
   private void rejectTooLarge() {

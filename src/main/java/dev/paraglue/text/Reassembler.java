@@ -13,6 +13,8 @@ import java.util.List;
  * paragraphs out of order or with gaps, and yields the digest of what it wrote.
  */
 public final class Reassembler {
+  private static final byte[] SEPARATOR = {'\n', '\n'};
+
   private final OutputStream out;
   private final DocumentDigest.Builder digest = DocumentDigest.builder();
 
@@ -27,7 +29,7 @@ public final class Reassembler {
           "Cannot reassemble: expected paragraph " + digest.paragraphs() + " but got " + index);
     }
     if (index > 0) {
-      out.write(DocumentDigest.SEPARATOR);
+      out.write(SEPARATOR);
     }
     out.write(text);
     digest.add(text, text.length);

@@ -161,7 +161,7 @@ public final class JobRunner {
       }
       Dataset<Row> rows =
           IcebergTables.paragraphRows(
-              pipeline.paragraphsOrEmpty(outcome.failedIds()), runId, plan.partitionColumns());
+              pipeline.paragraphs(outcome.failedIds()), runId, plan.partitionColumns());
       stage(
           report,
           "commit_paragraphs",

@@ -1,6 +1,9 @@
 package dev.paraglue.pipeline;
 
+import dev.paraglue.text.DocumentDigest;
 import dev.paraglue.text.DocumentOutcome;
+import dev.paraglue.text.RangeOutcome;
+import dev.paraglue.text.RejectReason;
 import dev.paraglue.text.Rejection;
 import java.io.Serializable;
 
@@ -22,6 +25,10 @@ public final class DocumentSummary implements Serializable {
   private long outputBytes;
   private long checksum;
   private long bytesRead;
+  private long textBytes;
+  private long lineFeeds;
+  private int rangeIndex;
+  private int rangeCount = 1;
 
   public DocumentSummary() {}
 
@@ -33,10 +40,31 @@ public final class DocumentSummary implements Serializable {
     } else {
       s.status = OK;
       s.paragraphs = outcome.digest().paragraphs();
+      s.textBytes = outcome.digest().textBytes();
       s.outputBytes = outcome.digest().outputBytes();
       s.checksum = outcome.digest().checksum();
     }
     return s;
+  }
+
+  /** The summary of one byte range of a document. */
+  public static DocumentSummary ofRange(RangeOutcome range, int index, int count) {
+    DocumentSummary s = of(range.outcome());
+    s.lineFeeds = range.lineFeeds();
+    s.rangeIndex = index;
+    s.rangeCount = count;
+    return s;
+  }
+
+  /** Back to the splitter's terms, for combining ranges. */
+  public RangeOutcome toRangeOutcome() {
+    DocumentOutcome outcome =
+        ok()
+            ? DocumentOutcome.ok(new DocumentDigest(paragraphs, textBytes, checksum), bytesRead)
+            : DocumentOutcome.rejected(
+                new Rejection(RejectReason.fromCode(reason), reasonOffset, reasonDetail),
+                bytesRead);
+    return new RangeOutcome(outcome, lineFeeds, 0);
   }
 
   public static DocumentSummary rejected(Rejection rejection) {
@@ -55,6 +83,38 @@ public final class DocumentSummary implements Serializable {
 
   public boolean ok() {
     return OK.equals(status);
+  }
+
+  public long getTextBytes() {
+    return textBytes;
+  }
+
+  public void setTextBytes(long textBytes) {
+    this.textBytes = textBytes;
+  }
+
+  public long getLineFeeds() {
+    return lineFeeds;
+  }
+
+  public void setLineFeeds(long lineFeeds) {
+    this.lineFeeds = lineFeeds;
+  }
+
+  public int getRangeIndex() {
+    return rangeIndex;
+  }
+
+  public void setRangeIndex(int rangeIndex) {
+    this.rangeIndex = rangeIndex;
+  }
+
+  public int getRangeCount() {
+    return rangeCount;
+  }
+
+  public void setRangeCount(int rangeCount) {
+    this.rangeCount = rangeCount;
   }
 
   public String getStatus() {

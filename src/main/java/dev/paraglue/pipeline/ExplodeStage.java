@@ -75,9 +75,11 @@ public final class ExplodeStage {
         }
         Paragraph p = reader.next();
         if (p != null) {
-          next = ParagraphRecord.paragraph(doc.getDocId(), p, doc.getPartitionValues());
+          next =
+              ParagraphRecord.paragraph(
+                  doc.getDocId(), p, doc.getPartitionValues(), doc.getRangeIndex());
         } else {
-          next = trailer(reader.outcome());
+          next = trailer();
           closeReader();
         }
       }
@@ -97,19 +99,36 @@ public final class ExplodeStage {
     /** Opens the current document; returns its trailer when it cannot be opened. */
     private ParagraphRecord open() {
       try {
-        InputStream in = DocumentInput.open(doc.getUri(), conf.get());
-        reader = new ParagraphReader(in, maxParagraphBytes);
+        if (doc.ranged()) {
+          InputStream in =
+              DocumentInput.openAt(doc.getUri(), Math.max(0, doc.getRangeStart() - 1), conf.get());
+          reader =
+              ParagraphReader.range(in, doc.getRangeStart(), doc.getRangeEnd(), maxParagraphBytes);
+        } else {
+          reader =
+              new ParagraphReader(DocumentInput.open(doc.getUri(), conf.get()), maxParagraphBytes);
+        }
         return null;
       } catch (IOException | RuntimeException e) {
         String detail = e.getClass().getSimpleName() + ": " + e.getMessage();
-        return ParagraphRecord.trailer(
-            doc.getDocId(),
-            DocumentSummary.rejected(new Rejection(RejectReason.UNREADABLE, 0, truncate(detail))),
-            doc.getPartitionValues());
+        DocumentSummary unreadable =
+            DocumentSummary.rejected(
+                new Rejection(RejectReason.UNREADABLE, doc.getRangeStart(), truncate(detail)));
+        unreadable.setRangeIndex(doc.getRangeIndex());
+        unreadable.setRangeCount(doc.getRangeCount());
+        return ParagraphRecord.trailer(doc.getDocId(), unreadable, doc.getPartitionValues());
       }
     }
 
-    private ParagraphRecord trailer(DocumentOutcome outcome) {
+    private ParagraphRecord trailer() {
+      if (doc.ranged()) {
+        return ParagraphRecord.trailer(
+            doc.getDocId(),
+            DocumentSummary.ofRange(
+                reader.rangeOutcome(), doc.getRangeIndex(), doc.getRangeCount()),
+            doc.getPartitionValues());
+      }
+      DocumentOutcome outcome = reader.outcome();
       DocumentSummary summary = DocumentSummary.of(outcome);
       if (summary.ok()
           && !DocumentInput.compressed(doc.getUri())

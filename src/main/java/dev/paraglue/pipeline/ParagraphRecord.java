@@ -23,11 +23,18 @@ public final class ParagraphRecord implements Serializable {
   private int charCount;
   private List<String> partitionValues;
   private DocumentSummary summary;
+  private int rangeIndex;
 
   public ParagraphRecord() {}
 
-  public static ParagraphRecord paragraph(String docId, Paragraph p, List<String> partitionValues) {
+  /**
+   * A paragraph as its reader saw it; for one byte range of a document, index and line number are
+   * relative to the range until the pipeline makes them global.
+   */
+  public static ParagraphRecord paragraph(
+      String docId, Paragraph p, List<String> partitionValues, int rangeIndex) {
     ParagraphRecord r = new ParagraphRecord();
+    r.rangeIndex = rangeIndex;
     r.docId = docId;
     r.paragraphIndex = p.index();
     r.text = p.text();
@@ -42,6 +49,7 @@ public final class ParagraphRecord implements Serializable {
   public static ParagraphRecord trailer(
       String docId, DocumentSummary summary, List<String> partitionValues) {
     ParagraphRecord r = new ParagraphRecord();
+    r.rangeIndex = summary.getRangeIndex();
     r.docId = docId;
     r.paragraphIndex = TRAILER;
     r.summary = summary;
@@ -111,6 +119,14 @@ public final class ParagraphRecord implements Serializable {
 
   public void setPartitionValues(List<String> partitionValues) {
     this.partitionValues = partitionValues;
+  }
+
+  public int getRangeIndex() {
+    return rangeIndex;
+  }
+
+  public void setRangeIndex(int rangeIndex) {
+    this.rangeIndex = rangeIndex;
   }
 
   public DocumentSummary getSummary() {

@@ -3,6 +3,7 @@ package dev.paraglue.source;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
@@ -15,6 +16,22 @@ public final class DocumentInput {
   /** Whether the object at this URI is decompressed before splitting. */
   public static boolean compressed(String uri) {
     return uri.endsWith(".gz") || uri.endsWith(".bz2");
+  }
+
+  /** Opens an uncompressed object positioned at {@code offset}, for reading a byte range. */
+  public static InputStream openAt(String uri, long offset, Configuration conf) throws IOException {
+    if (compressed(uri)) {
+      throw new IOException("Cannot read a byte range of compressed " + uri);
+    }
+    Path path = new Path(uri);
+    FSDataInputStream in = path.getFileSystem(conf).open(path);
+    try {
+      in.seek(offset);
+      return in;
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
   }
 
   public static InputStream open(String uri, Configuration conf) throws IOException {

@@ -19,6 +19,10 @@ public final class SourceDocument implements Serializable {
   private long modified;
   private String outputKey;
   private List<String> partitionValues = new ArrayList<>();
+  private int rangeIndex;
+  private int rangeCount = 1;
+  private long rangeStart;
+  private long rangeEnd = -1;
 
   public SourceDocument() {}
 
@@ -30,6 +34,23 @@ public final class SourceDocument implements Serializable {
     this.modified = modified;
     this.outputKey = outputKeyOf(docId);
     this.partitionValues = new ArrayList<>(partitionValues);
+  }
+
+  /** True when this is one byte range of a document read by several tasks. */
+  public boolean ranged() {
+    return rangeCount > 1;
+  }
+
+  /**
+   * The byte range {@code [start, end)} of this document, as range {@code index} of {@code count}.
+   */
+  public SourceDocument slice(int index, int count, long start, long end) {
+    SourceDocument s = new SourceDocument(docId, uri, size, modified, partitionValues);
+    s.rangeIndex = index;
+    s.rangeCount = count;
+    s.rangeStart = start;
+    s.rangeEnd = end;
+    return s;
   }
 
   /** The key under {@code <output_path>/documents/}: the doc id without a .gz/.bz2 suffix. */
@@ -90,6 +111,38 @@ public final class SourceDocument implements Serializable {
     this.partitionValues = partitionValues;
   }
 
+  public int getRangeIndex() {
+    return rangeIndex;
+  }
+
+  public void setRangeIndex(int rangeIndex) {
+    this.rangeIndex = rangeIndex;
+  }
+
+  public int getRangeCount() {
+    return rangeCount;
+  }
+
+  public void setRangeCount(int rangeCount) {
+    this.rangeCount = rangeCount;
+  }
+
+  public long getRangeStart() {
+    return rangeStart;
+  }
+
+  public void setRangeStart(long rangeStart) {
+    this.rangeStart = rangeStart;
+  }
+
+  public long getRangeEnd() {
+    return rangeEnd;
+  }
+
+  public void setRangeEnd(long rangeEnd) {
+    this.rangeEnd = rangeEnd;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof SourceDocument d
@@ -97,12 +150,14 @@ public final class SourceDocument implements Serializable {
         && uri.equals(d.uri)
         && size == d.size
         && modified == d.modified
-        && Objects.equals(partitionValues, d.partitionValues);
+        && Objects.equals(partitionValues, d.partitionValues)
+        && rangeIndex == d.rangeIndex
+        && rangeCount == d.rangeCount;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(docId, uri, size, modified);
+    return Objects.hash(docId, uri, size, modified, rangeIndex);
   }
 
   @Override

@@ -15,6 +15,16 @@ public enum RejectReason {
     this.code = code;
   }
 
+  /** The reason with this code; {@code IllegalArgumentException} for an unknown code. */
+  public static RejectReason fromCode(String code) {
+    for (RejectReason r : values()) {
+      if (r.code.equals(code)) {
+        return r;
+      }
+    }
+    throw new IllegalArgumentException("Cannot read reject reason '" + code + "': unknown");
+  }
+
   /** The reason as written to the documents table and the run report. */
   public String code() {
     return code;

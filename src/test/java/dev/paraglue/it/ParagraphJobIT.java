@@ -399,6 +399,66 @@ class ParagraphJobIT {
   }
 
   @Test
+  void largeDocuments_readAsManyByteRanges_areExactlyTheWholeSplit() throws IOException {
+    Path raw = home.resolve("ranges/raw");
+    StringBuilder sb = new StringBuilder();
+    java.util.Random random = new java.util.Random(42);
+    String[] pieces = {
+      "word ", "中文字 ", "😀 ", "é ", "\r\n", "\n", "\n\n", "\n \n\t\n", "\u3000\n\n"
+    };
+    while (sb.length() < 20_000) {
+      sb.append(pieces[random.nextInt(pieces.length)]);
+      if (random.nextInt(200) == 0) {
+        sb.append("\n\n").append("long ".repeat(150)).append("\n\n"); // spans many ranges
+      }
+    }
+    byte[] big = sb.toString().getBytes(UTF_8);
+    put(raw.resolve("big.txt"), big);
+    byte[] broken = java.util.Arrays.copyOf(big, big.length);
+    broken[big.length / 2] = (byte) 0xFF;
+    put(raw.resolve("broken.txt"), broken);
+    put(raw.resolve("small.txt"), "small\n\ndoc\n".getBytes(UTF_8));
+    Path out = home.resolve("ranges/out");
+    spark.conf().set("spark.paraglue.rangeBytes", "97");
+    RunResult r;
+    try {
+      r = run(args("ranges", out, "--source_paths", raw.toUri().toString()));
+    } finally {
+      spark.conf().unset("spark.paraglue.rangeBytes");
+    }
+    assertThat(r.exitCode()).as(r.message()).isZero();
+
+    ParagraphSplitter.Split expected = ParagraphSplitter.split(big);
+    List<Row> rows = rowsByDoc("ranges.paragraphs").get("big.txt");
+    assertThat(rows).hasSize(expected.paragraphs().size());
+    for (int i = 0; i < rows.size(); i++) {
+      Paragraph e = expected.paragraphs().get(i);
+      Row row = rows.get(i);
+      assertThat(row.getInt(1)).isEqualTo(i);
+      assertThat(row.getString(2)).isEqualTo(e.text());
+      assertThat(row.getLong(3)).as("line of paragraph %d", i).isEqualTo(e.lineNumber());
+      assertThat(row.getLong(4)).isEqualTo(e.byteOffset());
+      assertThat(row.getInt(5)).isEqualTo(e.byteLength());
+      assertThat(row.getInt(6)).isEqualTo(e.charCount());
+    }
+    assertThat(Files.readAllBytes(out.resolve("documents/big.txt")))
+        .isEqualTo(Reassembler.reassemble(expected.texts()));
+    dev.paraglue.text.Rejection whole =
+        ParagraphSplitter.split(new java.io.ByteArrayInputStream(broken), 1000)
+            .outcome()
+            .rejection();
+    assertThat(r.report().get().rejected())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.docId()).isEqualTo("broken.txt");
+              assertThat(p.reason()).isEqualTo(whole.reason().code());
+              assertThat(p.offset()).isEqualTo(whole.offset());
+            });
+    assertThat(out.resolve("documents/small.txt")).hasContent("small\n\ndoc\n");
+  }
+
+  @Test
   void errors_giveOneLineReasons_andTheRightExitCodes() throws IOException {
     Path out = home.resolve("errors/out");
     RunResult missing = run(args("errors", out, "--source_table", "errors.nope"));

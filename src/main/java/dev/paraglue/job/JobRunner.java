@@ -2,7 +2,7 @@ package dev.paraglue.job;
 
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.pipeline.ParagraphPipeline;
-import dev.paraglue.pipeline.WrittenDocument;
+import dev.paraglue.pipeline.VerificationException;
 import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.sink.IcebergTables;
 import dev.paraglue.sink.RunReport;
@@ -149,30 +149,34 @@ public final class JobRunner {
     plan.refused().forEach((d, r) -> outcome.rejected(d, DocumentSummary.rejected(r), report));
     DocumentWriter writer = new DocumentWriter(args.outputPath(), runId);
     try (ParagraphPipeline pipeline = new ParagraphPipeline(spark, args.maxParagraphBytes())) {
-      if (!toRead.isEmpty()) {
-        Map<String, DocumentSummary> summaries =
-            stage(report, "read_explode", () -> pipeline.explode(toRead));
-        Map<String, WrittenDocument> written =
-            stage(report, "sort_reassemble", () -> pipeline.reassemble(writer));
-        for (SourceDocument d : toRead) {
-          outcome.classify(
-              d, summaries.get(d.getDocId()), written.get(d.getDocId()), writer, conf, report);
-        }
+      Map<String, DocumentSummary> summaries =
+          toRead.isEmpty()
+              ? Map.of()
+              : stage(report, "read_validate", () -> pipeline.validate(toRead));
+      for (SourceDocument d : toRead) {
+        outcome.classify(d, summaries.get(d.getDocId()), writer, report);
       }
       Dataset<Row> rows =
           IcebergTables.paragraphRows(
-              pipeline.paragraphs(outcome.failedIds()), runId, plan.partitionColumns());
+              pipeline.explode(
+                  outcome.acceptedIds(), writer, runId, plan.partitionColumns().size()),
+              plan.partitionColumns());
       stage(
           report,
-          "commit_paragraphs",
+          "explode_commit",
           () -> {
-            tables.replaceParagraphs(args.paragraphTable(), rows, outcome.replacedIds());
+            try {
+              tables.replaceParagraphs(args.paragraphTable(), rows, outcome.replacedIds());
+            } catch (RuntimeException e) {
+              throw verificationFailure(e, runId).orElseThrow(() -> e);
+            }
             return null;
           });
       stage(
           report,
           "publish_documents",
           () -> {
+            outcome.assembleRanged(pipeline.rangedDocuments(), summaries, writer, conf);
             outcome.publish(writer, conf);
             return null;
           });
@@ -194,27 +198,13 @@ public final class JobRunner {
     }
     report.count("processed", outcome.processed());
     report.count("rejected", report.rejected().size());
-    report.count("failed", report.failed().size());
     LOG.info(
-        "Run {}: {} processed, {} paragraphs, {} rejected, {} unchanged, {} failed",
+        "Run {}: {} processed, {} paragraphs, {} rejected, {} unchanged",
         runId,
         outcome.processed(),
         report.count("paragraphs"),
         report.count("rejected"),
-        skipped,
-        report.count("failed"));
-    if (!report.failed().isEmpty()) {
-      RunReport.Problem first = report.failed().get(0);
-      throw new JobFailedException(
-          "Run "
-              + runId
-              + " failed: "
-              + report.failed().size()
-              + " document(s) failed the output check, first "
-              + first.docId()
-              + ": "
-              + first.detail());
-    }
+        skipped);
     if (args.failOnReject() && !report.rejected().isEmpty()) {
       RunReport.Problem first = report.rejected().get(0);
       throw new JobFailedException(
@@ -227,6 +217,23 @@ public final class JobRunner {
               + ": "
               + first.reason());
     }
+  }
+
+  /**
+   * A document that failed its check inside a task surfaces as a Spark job failure; finds it and
+   * makes it the run's one-line reason.
+   */
+  static Optional<JobFailedException> verificationFailure(Throwable e, String runId) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      int at = m == null ? -1 : m.indexOf(VerificationException.PREFIX);
+      if (at >= 0) {
+        String line = m.substring(at).lines().findFirst().orElse("");
+        return Optional.of(
+            new JobFailedException("Run " + runId + " failed, nothing committed: " + line));
+      }
+    }
+    return Optional.empty();
   }
 
   /** Fails before any read when the output path's file system cannot be reached. */

@@ -1,38 +1,32 @@
 package dev.paraglue.job;
 
 import dev.paraglue.pipeline.DocumentSummary;
-import dev.paraglue.pipeline.Verification;
-import dev.paraglue.pipeline.WrittenDocument;
 import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.sink.IcebergTables;
 import dev.paraglue.sink.RunReport;
 import dev.paraglue.source.SourceDocument;
-import dev.paraglue.text.DocumentDigest;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a run decided for each document it looked at: verified (rows replace, output published),
- * rejected (rows and output withdrawn), or failed (nothing committed, the run fails). Holds the
- * ledger rows to commit.
+ * What a run decided for each document it looked at: accepted (rows replace, output published) or
+ * rejected (rows and output withdrawn). Holds the ledger rows to commit once the tables are.
  */
 final class RunOutcome {
   private static final Logger LOG = LoggerFactory.getLogger(RunOutcome.class);
 
   private final String runId;
   private final Timestamp processedAt;
-  private final List<SourceDocument> verified = new ArrayList<>();
+  private final List<SourceDocument> accepted = new ArrayList<>();
   private final List<SourceDocument> rejected = new ArrayList<>();
-  private final List<String> failedIds = new ArrayList<>();
   private final List<Row> ledgerRows = new ArrayList<>();
 
   RunOutcome(String runId, Timestamp processedAt) {
@@ -48,67 +42,61 @@ final class RunOutcome {
             d.getDocId(), d.getUri(), s.getReason(), s.getReasonOffset(), s.getReasonDetail()));
   }
 
-  /** Sorts a read document into verified, rejected or failed, and counts it. */
-  void classify(
-      SourceDocument d,
-      DocumentSummary split,
-      WrittenDocument written,
-      DocumentWriter writer,
-      Configuration conf,
-      RunReport report) {
+  /** Sorts a validated document into accepted or rejected, and counts it. */
+  void classify(SourceDocument d, DocumentSummary s, DocumentWriter writer, RunReport report) {
+    if (s == null) {
+      throw new IllegalStateException("Cannot classify " + d.getDocId() + ": validation lost it");
+    }
     report.count("bytes_in", report.count("bytes_in") + d.getSize());
-    if (split == null) {
-      fail(d, "the split did not report on this document", report);
+    if (!s.ok()) {
+      rejected(d, s, report);
       return;
     }
-    if (!split.ok()) {
-      rejected(d, split, report);
-      return;
-    }
-    WrittenDocument w = written;
-    if (w == null && split.getParagraphs() == 0) {
-      w = writeEmpty(writer, d, conf);
-    }
-    Optional<String> mismatch = Verification.mismatch(split, w);
-    if (mismatch.isPresent()) {
-      fail(d, mismatch.get(), report);
-      return;
-    }
-    verified.add(d);
-    report.count("paragraphs", report.count("paragraphs") + split.getParagraphs());
-    report.count("bytes_out", report.count("bytes_out") + split.getOutputBytes());
+    accepted.add(d);
+    report.count("paragraphs", report.count("paragraphs") + s.getParagraphs());
+    report.count("bytes_out", report.count("bytes_out") + s.getOutputBytes());
     ledgerRows.add(
-        IcebergTables.documentRow(
-            d, split, writer.publishedUri(d.getOutputKey()), runId, processedAt));
+        IcebergTables.documentRow(d, s, writer.publishedUri(d.getOutputKey()), runId, processedAt));
   }
 
-  private void fail(SourceDocument d, String detail, RunReport report) {
-    failedIds.add(d.getDocId());
-    report.failed(
-        new RunReport.Problem(d.getDocId(), d.getUri(), "verification-failed", null, detail));
-    LOG.error("Run {}: document {} failed verification: {}", runId, d.getDocId(), detail);
-  }
-
-  private static WrittenDocument writeEmpty(
-      DocumentWriter writer, SourceDocument d, Configuration conf) {
-    String key = d.getOutputKey();
-    try {
-      try (OutputStream out = writer.create(key, conf)) {
-        // zero bytes: a document without paragraphs
+  /**
+   * Joins the parts of accepted documents read in byte ranges into their staged objects, checking
+   * each against the length validation promised.
+   */
+  void assembleRanged(
+      Map<String, Integer> ranged,
+      Map<String, DocumentSummary> summaries,
+      DocumentWriter writer,
+      Configuration conf) {
+    for (SourceDocument d : accepted) {
+      Integer count = ranged.get(d.getDocId());
+      if (count == null) {
+        continue;
       }
-      DocumentDigest e = DocumentDigest.EMPTY;
-      return new WrittenDocument(
-          d.getDocId(), 0, e.outputBytes(), e.checksum(), writer.stagedLength(key, conf), null);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot write document " + writer.describe(key) + ": " + e.getMessage(), e);
+      try {
+        long written = writer.assembleParts(d.getOutputKey(), count, conf);
+        long expected = summaries.get(d.getDocId()).getOutputBytes();
+        if (written != expected) {
+          throw new JobFailedException(
+              "Cannot verify document "
+                  + d.getDocId()
+                  + ": joined output has "
+                  + written
+                  + " bytes, expected "
+                  + expected);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Cannot join the parts of " + writer.describe(d.getOutputKey()) + ": " + e.getMessage(),
+            e);
+      }
     }
   }
 
-  /** Publishes verified outputs and withdraws the outputs of now-rejected sources. */
+  /** Publishes accepted outputs and withdraws the outputs of now-rejected sources. */
   void publish(DocumentWriter writer, Configuration conf) {
     try {
-      for (SourceDocument d : verified) {
+      for (SourceDocument d : accepted) {
         writer.publish(d.getOutputKey(), conf);
       }
       for (SourceDocument d : rejected) {
@@ -119,22 +107,19 @@ final class RunOutcome {
     }
     LOG.info(
         "Published {} documents, withdrew outputs of {} rejected",
-        verified.size(),
+        accepted.size(),
         rejected.size());
   }
 
-  /**
-   * Documents whose rows this run replaces: verified ones by their new rows, rejected ones by none.
-   */
-  List<String> replacedIds() {
-    List<String> ids = new ArrayList<>();
-    verified.forEach(d -> ids.add(d.getDocId()));
-    rejected.forEach(d -> ids.add(d.getDocId()));
-    return ids;
+  List<String> acceptedIds() {
+    return accepted.stream().map(SourceDocument::getDocId).toList();
   }
 
-  List<String> failedIds() {
-    return failedIds;
+  /** Documents whose rows this run replaces: accepted ones by their rows, rejected ones by none. */
+  List<String> replacedIds() {
+    List<String> ids = new ArrayList<>(acceptedIds());
+    rejected.forEach(d -> ids.add(d.getDocId()));
+    return ids;
   }
 
   List<Row> ledgerRows() {
@@ -142,6 +127,6 @@ final class RunOutcome {
   }
 
   int processed() {
-    return verified.size();
+    return accepted.size();
   }
 }

@@ -113,9 +113,6 @@ public final class LocalMain {
     for (RunReport.Problem p : r.rejected()) {
       out.printf("  rejected:   %s (%s at byte %s)%n", p.docId(), p.reason(), p.offset());
     }
-    for (RunReport.Problem p : r.failed()) {
-      out.printf("  failed:     %s (%s)%n", p.docId(), p.detail());
-    }
     String paragraphs =
         valueOf(jobArgs, JobArguments.PARAGRAPH_TABLE, JobArguments.PARAGRAPH_TABLE_DEFAULT);
     out.println(

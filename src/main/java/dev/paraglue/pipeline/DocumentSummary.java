@@ -17,6 +17,9 @@ public final class DocumentSummary implements Serializable {
   public static final String OK = "ok";
   public static final String REJECTED = "rejected";
 
+  private String docId;
+  private long indexBase;
+  private long lineBase;
   private String status;
   private String reason;
   private Long reasonOffset;
@@ -83,6 +86,37 @@ public final class DocumentSummary implements Serializable {
 
   public boolean ok() {
     return OK.equals(status);
+  }
+
+  public String getDocId() {
+    return docId;
+  }
+
+  public void setDocId(String docId) {
+    this.docId = docId;
+  }
+
+  /** For a byte range: paragraphs owned by the ranges before it (set once all are validated). */
+  public long getIndexBase() {
+    return indexBase;
+  }
+
+  public void setIndexBase(long indexBase) {
+    this.indexBase = indexBase;
+  }
+
+  /** For a byte range: line feeds before its owned span (set once all are validated). */
+  public long getLineBase() {
+    return lineBase;
+  }
+
+  public void setLineBase(long lineBase) {
+    this.lineBase = lineBase;
+  }
+
+  /** The digest this summary promises. */
+  public DocumentDigest digest() {
+    return new DocumentDigest(paragraphs, textBytes, checksum);
   }
 
   public long getTextBytes() {

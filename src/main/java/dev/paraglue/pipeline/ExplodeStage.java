@@ -1,163 +1,238 @@
 package dev.paraglue.pipeline;
 
-import dev.paraglue.source.DocumentInput;
 import dev.paraglue.source.SourceDocument;
-import dev.paraglue.text.DocumentOutcome;
+import dev.paraglue.text.DocumentDigest;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphReader;
-import dev.paraglue.text.RejectReason;
-import dev.paraglue.text.Rejection;
+import dev.paraglue.text.Reassembler;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.TaskCompletionListener;
 
 /**
- * Read and explode: each document is streamed through the splitter in one task, yielding its
- * paragraph records in index order and then one trailer with its {@link DocumentSummary}. Records
- * are produced lazily; no document is ever held whole.
+ * Pass 2, explode and reassemble: streams each accepted read unit through the splitter once more,
+ * emitting its paragraph rows (indexes and line numbers made global for byte ranges) and, in the
+ * same pass, writing its reassembled document (or, for a byte range, its part) in index order. At
+ * the end of each unit the digest of what was emitted and written must equal what pass 1 found;
+ * otherwise the task fails, and with it the table commit: nothing is committed for a mismatch.
  */
 public final class ExplodeStage {
-  public static final Encoder<ParagraphRecord> ENCODER = Encoders.bean(ParagraphRecord.class);
-
   private ExplodeStage() {}
 
-  public static Dataset<ParagraphRecord> explode(
-      Dataset<SourceDocument> documents, Broadcast<HadoopConf> conf, long maxParagraphBytes) {
-    return documents.mapPartitions(
-        (MapPartitionsFunction<SourceDocument, ParagraphRecord>)
-            docs -> new Exploder(docs, conf.value(), maxParagraphBytes),
-        ENCODER);
+  /** The rows' schema: the paragraph table's columns, partition values still as strings. */
+  public static StructType schema(int partitionColumns) {
+    List<StructField> fields = new ArrayList<>();
+    fields.add(DataTypes.createStructField("doc_id", DataTypes.StringType, false));
+    fields.add(DataTypes.createStructField("paragraph_index", DataTypes.IntegerType, false));
+    fields.add(DataTypes.createStructField("text", DataTypes.StringType, false));
+    fields.add(DataTypes.createStructField("line_number", DataTypes.LongType, false));
+    fields.add(DataTypes.createStructField("byte_offset", DataTypes.LongType, false));
+    fields.add(DataTypes.createStructField("byte_length", DataTypes.IntegerType, false));
+    fields.add(DataTypes.createStructField("char_count", DataTypes.IntegerType, false));
+    fields.add(DataTypes.createStructField("run_id", DataTypes.StringType, false));
+    for (int i = 0; i < partitionColumns; i++) {
+      fields.add(DataTypes.createStructField("partition_" + i, DataTypes.StringType, true));
+    }
+    return new StructType(fields.toArray(new StructField[0]));
   }
 
-  /** Iterates the records of a partition's documents, one open document at a time. */
-  static final class Exploder implements Iterator<ParagraphRecord> {
+  /**
+   * Rows of the given units; {@code expected} holds pass 1's summary of each unit by {@link
+   * ReadUnits#key}, with range offsets set.
+   */
+  public static Dataset<Row> explode(
+      Dataset<SourceDocument> units,
+      Broadcast<HadoopConf> conf,
+      Broadcast<Map<String, DocumentSummary>> expected,
+      StagedOutput output,
+      String runId,
+      int partitionColumns,
+      long maxParagraphBytes) {
+    return units.mapPartitions(
+        (MapPartitionsFunction<SourceDocument, Row>)
+            docs ->
+                new Exploder(
+                    docs, conf.value(), expected.value(), output, runId, maxParagraphBytes),
+        Encoders.row(schema(partitionColumns)));
+  }
+
+  /** Iterates the rows of a partition's units, one open unit at a time. */
+  static final class Exploder implements Iterator<Row> {
     private final Iterator<SourceDocument> docs;
     private final HadoopConf conf;
+    private final Map<String, DocumentSummary> expected;
+    private final StagedOutput output;
+    private final String runId;
     private final long maxParagraphBytes;
     private SourceDocument doc;
+    private DocumentSummary promised;
     private ParagraphReader reader;
-    private ParagraphRecord next;
+    private OutputStream out;
+    private Reassembler reassembler;
+    private Row next;
 
-    Exploder(Iterator<SourceDocument> docs, HadoopConf conf, long maxParagraphBytes) {
+    Exploder(
+        Iterator<SourceDocument> docs,
+        HadoopConf conf,
+        Map<String, DocumentSummary> expected,
+        StagedOutput output,
+        String runId,
+        long maxParagraphBytes) {
       this.docs = docs;
       this.conf = conf;
+      this.expected = expected;
+      this.output = output;
+      this.runId = runId;
       this.maxParagraphBytes = maxParagraphBytes;
       TaskContext task = TaskContext.get();
       if (task != null) {
-        task.addTaskCompletionListener(
-            (TaskCompletionListener)
-                ctx -> {
-                  if (reader != null) {
-                    closeReader();
-                  }
-                });
+        task.addTaskCompletionListener((TaskCompletionListener) ctx -> closeQuietly());
       }
     }
 
     @Override
     public boolean hasNext() {
-      while (next == null) {
-        if (reader == null) {
-          if (!docs.hasNext()) {
-            return false;
+      try {
+        while (next == null) {
+          if (reader == null) {
+            if (!docs.hasNext()) {
+              return false;
+            }
+            open(docs.next());
           }
-          doc = docs.next();
-          next = open();
-          continue;
+          Paragraph p = reader.next();
+          if (p == null) {
+            finishUnit();
+          } else {
+            long index = promised.getIndexBase() + p.index();
+            reassembler.add(index, p.textBytes());
+            next = row(p, index);
+          }
         }
-        Paragraph p = reader.next();
-        if (p != null) {
-          next =
-              ParagraphRecord.paragraph(
-                  doc.getDocId(), p, doc.getPartitionValues(), doc.getRangeIndex());
-        } else {
-          next = trailer();
-          closeReader();
-        }
+        return true;
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Cannot write document " + output.describe(doc.getOutputKey()) + ": " + e.getMessage(),
+            e);
       }
-      return true;
     }
 
     @Override
-    public ParagraphRecord next() {
+    public Row next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      ParagraphRecord r = next;
+      Row r = next;
       next = null;
       return r;
     }
 
-    /** Opens the current document; returns its trailer when it cannot be opened. */
-    private ParagraphRecord open() {
-      try {
-        if (doc.ranged()) {
-          InputStream in =
-              DocumentInput.openAt(doc.getUri(), Math.max(0, doc.getRangeStart() - 1), conf.get());
-          reader =
-              ParagraphReader.range(in, doc.getRangeStart(), doc.getRangeEnd(), maxParagraphBytes);
-        } else {
-          reader =
-              new ParagraphReader(DocumentInput.open(doc.getUri(), conf.get()), maxParagraphBytes);
-        }
-        return null;
-      } catch (IOException | RuntimeException e) {
-        String detail = e.getClass().getSimpleName() + ": " + e.getMessage();
-        DocumentSummary unreadable =
-            DocumentSummary.rejected(
-                new Rejection(RejectReason.UNREADABLE, doc.getRangeStart(), truncate(detail)));
-        unreadable.setRangeIndex(doc.getRangeIndex());
-        unreadable.setRangeCount(doc.getRangeCount());
-        return ParagraphRecord.trailer(doc.getDocId(), unreadable, doc.getPartitionValues());
+    private void open(SourceDocument unit) throws IOException {
+      doc = unit;
+      promised = expected.get(ReadUnits.key(unit));
+      if (promised == null || !promised.ok()) {
+        throw new VerificationException(doc.getDocId(), "it was not accepted by validation");
+      }
+      reader = ReadUnits.open(unit, conf.get(), maxParagraphBytes);
+      if (unit.ranged()) {
+        out = output.createPart(unit.getOutputKey(), unit.getRangeIndex(), conf.get());
+        reassembler = Reassembler.part(out, promised.getIndexBase());
+      } else {
+        out = output.create(unit.getOutputKey(), conf.get());
+        reassembler = new Reassembler(out);
       }
     }
 
-    private ParagraphRecord trailer() {
-      if (doc.ranged()) {
-        return ParagraphRecord.trailer(
+    private Row row(Paragraph p, long index) {
+      Object[] values = new Object[8 + doc.getPartitionValues().size()];
+      values[0] = doc.getDocId();
+      values[1] = Math.toIntExact(index);
+      values[2] = p.text();
+      values[3] = promised.getLineBase() + p.lineNumber();
+      values[4] = p.byteOffset();
+      values[5] = p.byteLength();
+      values[6] = p.charCount();
+      values[7] = runId;
+      for (int i = 0; i < doc.getPartitionValues().size(); i++) {
+        values[8 + i] = doc.getPartitionValues().get(i);
+      }
+      return RowFactory.create(values);
+    }
+
+    /** Ends a unit: its output closed and measured, its digest held against pass 1's. */
+    private void finishUnit() throws IOException {
+      DocumentDigest written = reassembler.finish();
+      out.close();
+      out = null;
+      DocumentSummary now = ReadUnits.summary(doc, reader);
+      closeReader();
+      String key = doc.getOutputKey();
+      long stored =
+          doc.ranged()
+              ? output.partLength(key, doc.getRangeIndex(), conf.get())
+              : output.stagedLength(key, conf.get());
+      long expectedBytes =
+          doc.ranged()
+              ? Math.max(0, written.outputBytes() - (written.paragraphs() > 0 ? 1 : 0))
+              : written.outputBytes();
+      if (!now.ok()) {
+        throw new VerificationException(
+            doc.getDocId(), "it changed since validation (" + now.getReason() + ")");
+      }
+      if (!written.equals(promised.digest())) {
+        throw new VerificationException(
             doc.getDocId(),
-            DocumentSummary.ofRange(
-                reader.rangeOutcome(), doc.getRangeIndex(), doc.getRangeCount()),
-            doc.getPartitionValues());
+            "rows and output hold "
+                + written.paragraphs()
+                + " paragraphs with checksum "
+                + Long.toHexString(written.checksum())
+                + ", the split found "
+                + promised.getParagraphs()
+                + " with "
+                + Long.toHexString(promised.getChecksum()));
       }
-      DocumentOutcome outcome = reader.outcome();
-      DocumentSummary summary = DocumentSummary.of(outcome);
-      if (summary.ok()
-          && !DocumentInput.compressed(doc.getUri())
-          && outcome.bytesRead() != doc.getSize()) {
-        // The object changed between listing and reading: its ledger entry would be wrong.
-        summary =
-            DocumentSummary.rejected(
-                new Rejection(
-                    RejectReason.UNREADABLE,
-                    Math.min(outcome.bytesRead(), doc.getSize()),
-                    "object changed while reading: listed "
-                        + doc.getSize()
-                        + " bytes, read "
-                        + outcome.bytesRead()));
+      if (stored != expectedBytes) {
+        throw new VerificationException(
+            doc.getDocId(), "stored object has " + stored + " bytes, expected " + expectedBytes);
       }
-      return ParagraphRecord.trailer(doc.getDocId(), summary, doc.getPartitionValues());
     }
 
     private void closeReader() {
       try {
         reader.close();
       } catch (IOException e) {
-        // Everything was read; a failing close does not change the document.
+        // everything was read
       }
       reader = null;
     }
 
-    private static String truncate(String s) {
-      return s.length() > 200 ? s.substring(0, 200) : s;
+    private void closeQuietly() {
+      if (reader != null) {
+        closeReader();
+      }
+      if (out != null) {
+        try {
+          out.close();
+        } catch (IOException e) {
+          // the task is ending; the staged object is discarded with the run
+        }
+      }
     }
   }
 }

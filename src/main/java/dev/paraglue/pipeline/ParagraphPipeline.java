@@ -1,38 +1,33 @@
 package dev.paraglue.pipeline;
 
-import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.not;
-
 import dev.paraglue.source.DocumentInput;
 import dev.paraglue.source.SourceDocument;
-import dev.paraglue.text.DocumentOutcome;
 import dev.paraglue.text.ParagraphReader;
 import dev.paraglue.text.RangeOutcome;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Dataset stages in order: plan read tasks → read/explode → (split summaries) → sort →
- * reassemble. Small documents are packed into few tasks; a large uncompressed document is read as
- * byte ranges by several tasks, whose range-local indexes and line numbers are made global once the
- * summaries are in. The exploded records are persisted once so that the summaries, the reassembly
- * and the table write all see the same rows; {@link #close()} releases them.
+ * The Dataset stages in order. Documents become read units (small ones packed into few tasks, a
+ * large uncompressed one cut into byte ranges); pass 1 ({@link ValidateStage}) validates every unit
+ * and yields its digest; pass 2 ({@link ExplodeStage}) emits the rows of accepted documents and
+ * streams their reassembled documents in index order, checking both against pass 1. Pass 2 is lazy:
+ * the table commit runs it. Ranged documents' parts are joined afterwards ({@link
+ * #rangedDocuments}).
  */
 public final class ParagraphPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ParagraphPipeline.class);
@@ -42,16 +37,19 @@ public final class ParagraphPipeline implements AutoCloseable {
 
   public static final long RANGE_BYTES_DEFAULT = 64L * 1024 * 1024;
 
+  /** Spark setting: what opening one object costs, in bytes, when packing small documents. */
+  public static final String OPEN_COST_BYTES = "spark.paraglue.openCostBytes";
+
   private final SparkSession spark;
   private final JavaSparkContext jsc;
   private final Broadcast<HadoopConf> conf;
   private final long maxParagraphBytes;
   private final long rangeBytes;
-  private Dataset<ParagraphRecord> exploded;
-  private final Map<String, DocumentSummary> summaries = new HashMap<>();
-  private final List<String> rejected = new ArrayList<>();
-  private final List<String> rangedDocs = new ArrayList<>();
-  private Dataset<Row> rangeBases;
+  private final long openCostBytes;
+  private final Map<String, DocumentSummary> unitSummaries = new HashMap<>();
+  private final Map<String, Integer> rangeCounts = new HashMap<>();
+  private List<SourceDocument> units = List.of();
+  private Broadcast<Map<String, DocumentSummary>> expected;
 
   public ParagraphPipeline(SparkSession spark, long maxParagraphBytes) {
     this.spark = spark;
@@ -59,175 +57,128 @@ public final class ParagraphPipeline implements AutoCloseable {
     this.conf = jsc.broadcast(new HadoopConf(spark.sparkContext().hadoopConfiguration()));
     this.maxParagraphBytes = maxParagraphBytes;
     this.rangeBytes =
-        Math.max(
-            ParagraphReader.MIN_RANGE_START,
-            Long.parseLong(spark.conf().get(RANGE_BYTES, Long.toString(RANGE_BYTES_DEFAULT))));
+        Math.max(ParagraphReader.MIN_RANGE_START, setting(RANGE_BYTES, RANGE_BYTES_DEFAULT));
+    this.openCostBytes = setting(OPEN_COST_BYTES, DocumentPacker.OPEN_COST_BYTES_DEFAULT);
+  }
+
+  private long setting(String key, long dflt) {
+    return Long.parseLong(spark.conf().get(key, Long.toString(dflt)));
   }
 
   /**
-   * Read tasks for the documents: a document larger than two ranges that is not compressed is cut
+   * Read units for the documents: a document larger than two ranges that is not compressed is cut
    * into ranges of about {@code rangeBytes}; {@code .gz} (not splittable) is streamed whole.
    */
-  static List<SourceDocument> readTasks(List<SourceDocument> documents, long rangeBytes) {
-    List<SourceDocument> tasks = new ArrayList<>();
+  static List<SourceDocument> readUnits(List<SourceDocument> documents, long rangeBytes) {
+    List<SourceDocument> out = new ArrayList<>();
     for (SourceDocument d : documents) {
       long size = d.getSize();
       if (DocumentInput.compressed(d.getUri()) || size <= 2 * rangeBytes) {
-        tasks.add(d);
+        out.add(d);
         continue;
       }
       int count = (int) Math.min(Integer.MAX_VALUE, (size + rangeBytes - 1) / rangeBytes);
       for (int k = 0; k < count; k++) {
         long start = k * rangeBytes;
-        tasks.add(d.slice(k, count, start, Math.min(size, start + rangeBytes)));
+        out.add(d.slice(k, count, start, Math.min(size, start + rangeBytes)));
       }
     }
-    return tasks;
+    return out;
   }
 
-  /** Reads and splits the documents; returns each one's summary, by doc id. */
-  public Map<String, DocumentSummary> explode(List<SourceDocument> documents) {
-    List<SourceDocument> tasks = readTasks(documents, rangeBytes);
+  private Dataset<SourceDocument> dataset(List<SourceDocument> list) {
     List<List<SourceDocument>> bins =
         DocumentPacker.pack(
-            tasks,
-            jsc.defaultParallelism(),
-            DocumentPacker.MAX_BIN_BYTES_DEFAULT,
-            DocumentPacker.OPEN_COST_BYTES_DEFAULT);
-    LOG.info(
-        "Reading {} documents as {} read units in {} tasks",
-        documents.size(),
-        tasks.size(),
-        bins.size());
-    Dataset<SourceDocument> docs =
-        spark.createDataset(
-            jsc.parallelize(bins, Math.max(1, bins.size())).flatMap(List::iterator).rdd(),
-            Encoders.bean(SourceDocument.class));
-    exploded =
-        ExplodeStage.explode(docs, conf, maxParagraphBytes).persist(StorageLevel.MEMORY_AND_DISK());
+            list, jsc.defaultParallelism(), DocumentPacker.MAX_BIN_BYTES_DEFAULT, openCostBytes);
+    LOG.info("{} read units in {} tasks", list.size(), bins.size());
+    return spark.createDataset(
+        jsc.parallelize(bins, Math.max(1, bins.size())).flatMap(List::iterator).rdd(),
+        Encoders.bean(SourceDocument.class));
+  }
+
+  /** Pass 1: validates the documents; returns each one's summary, by doc id. */
+  public Map<String, DocumentSummary> validate(List<SourceDocument> documents) {
+    units = readUnits(documents, rangeBytes);
+    LOG.info("Validating {} documents as {} read units", documents.size(), units.size());
     Map<String, TreeMap<Integer, DocumentSummary>> ranges = new HashMap<>();
-    for (ParagraphRecord t :
-        exploded.filter(col("paragraphIndex").equalTo(ParagraphRecord.TRAILER)).collectAsList()) {
-      DocumentSummary s = t.getSummary();
+    Map<String, DocumentSummary> summaries = new HashMap<>();
+    for (DocumentSummary s :
+        ValidateStage.validate(dataset(units), conf, maxParagraphBytes).collectAsList()) {
+      unitSummaries.put(ReadUnits.keyOf(s), s);
       if (s.getRangeCount() > 1) {
-        ranges.computeIfAbsent(t.getDocId(), k -> new TreeMap<>()).put(s.getRangeIndex(), s);
+        ranges.computeIfAbsent(s.getDocId(), k -> new TreeMap<>()).put(s.getRangeIndex(), s);
       } else {
-        summaries.put(t.getDocId(), s);
+        summaries.put(s.getDocId(), s);
       }
     }
-    List<Row> bases = new ArrayList<>();
-    ranges.forEach((docId, byRange) -> summaries.put(docId, stitch(docId, byRange, bases)));
-    if (!bases.isEmpty()) {
-      rangeBases =
-          spark.createDataFrame(
-              bases,
-              StructType.fromDDL("docId string, rangeIndex int, indexBase int, lineBase bigint"));
-    }
-    summaries.forEach(
-        (docId, s) -> {
-          if (!s.ok()) {
-            rejected.add(docId);
-          }
-        });
+    ranges.forEach((docId, byRange) -> summaries.put(docId, stitch(docId, byRange)));
+    long rejected = summaries.values().stream().filter(s -> !s.ok()).count();
     LOG.info(
-        "Split {} documents ({} read as ranges): {} rejected",
+        "Validated {} documents ({} in byte ranges): {} rejected",
         summaries.size(),
-        rangedDocs.size(),
-        rejected.size());
+        ranges.size(),
+        rejected);
     return summaries;
   }
 
-  /** Combines the ranges of one document into its summary, and records their offsets. */
-  private DocumentSummary stitch(
-      String docId, TreeMap<Integer, DocumentSummary> byRange, List<Row> bases) {
-    DocumentSummary any = byRange.firstEntry().getValue();
-    List<RangeOutcome> outcomes = new ArrayList<>();
-    for (int k = 0; k < any.getRangeCount(); k++) {
+  /** Combines the ranges of one document into its summary, and gives each range its offsets. */
+  private DocumentSummary stitch(String docId, TreeMap<Integer, DocumentSummary> byRange) {
+    int count = byRange.firstEntry().getValue().getRangeCount();
+    List<DocumentSummary> ordered = new ArrayList<>();
+    for (int k = 0; k < count; k++) {
       DocumentSummary s = byRange.get(k);
       if (s == null) {
         throw new IllegalStateException(
-            "Cannot stitch "
-                + docId
-                + ": range "
-                + k
-                + " of "
-                + any.getRangeCount()
-                + " is missing");
+            "Cannot stitch " + docId + ": range " + k + " of " + count + " is missing");
       }
+      ordered.add(s);
+    }
+    rangeCounts.put(docId, count);
+    DocumentSummary s = DocumentSummary.of(RangeOutcome.combine(assignOffsets(ordered)));
+    s.setDocId(docId);
+    return s;
+  }
+
+  /** Sets each range's index and line offsets from the ranges before it; returns the outcomes. */
+  static List<RangeOutcome> assignOffsets(List<DocumentSummary> ranges) {
+    List<RangeOutcome> outcomes = new ArrayList<>();
+    for (DocumentSummary s : ranges) {
       outcomes.add(s.toRangeOutcome());
     }
-    DocumentOutcome whole = RangeOutcome.combine(outcomes);
     List<Integer> indexBases = RangeOutcome.indexBases(outcomes);
     List<Long> lineBases = RangeOutcome.lineBases(outcomes);
-    for (int k = 0; k < outcomes.size(); k++) {
-      bases.add(RowFactory.create(docId, k, indexBases.get(k), lineBases.get(k)));
+    for (int k = 0; k < ranges.size(); k++) {
+      ranges.get(k).setIndexBase(indexBases.get(k));
+      ranges.get(k).setLineBase(lineBases.get(k));
     }
-    rangedDocs.add(docId);
-    return DocumentSummary.of(whole);
+    return outcomes;
   }
 
-  /** The paragraphs of the documents that were split whole, minus {@code excluded}. */
-  public Dataset<ParagraphRecord> paragraphs(Collection<String> excluded) {
-    if (exploded == null) {
-      return spark.emptyDataset(ExplodeStage.ENCODER);
+  /**
+   * Pass 2, lazily: the paragraph rows of the accepted documents (table columns, partition values
+   * as strings); evaluating them writes each document's staged output.
+   */
+  public Dataset<Row> explode(
+      Collection<String> accepted, StagedOutput output, String runId, int partitionColumns) {
+    Set<String> keep = new HashSet<>(accepted);
+    List<SourceDocument> chosen = units.stream().filter(u -> keep.contains(u.getDocId())).toList();
+    if (expected == null) {
+      expected = jsc.broadcast(unitSummaries);
     }
-    return wholeDocuments(excluded).unionByName(rangedDocuments(excluded));
+    return ExplodeStage.explode(
+        dataset(chosen), conf, expected, output, runId, partitionColumns, maxParagraphBytes);
   }
 
-  private Dataset<ParagraphRecord> accepted(Collection<String> excluded) {
-    List<String> drop = new ArrayList<>(rejected);
-    drop.addAll(excluded);
-    Dataset<ParagraphRecord> p = exploded.filter(col("paragraphIndex").geq(0));
-    return drop.isEmpty() ? p : p.filter(not(col("docId").isin(drop.toArray())));
-  }
-
-  private Dataset<ParagraphRecord> wholeDocuments(Collection<String> excluded) {
-    Dataset<ParagraphRecord> p = accepted(excluded);
-    return rangedDocs.isEmpty() ? p : p.filter(not(col("docId").isin(rangedDocs.toArray())));
-  }
-
-  /** Paragraphs of documents read as ranges, with global indexes and line numbers. */
-  private Dataset<ParagraphRecord> rangedDocuments(Collection<String> excluded) {
-    if (rangeBases == null) {
-      return spark.emptyDataset(ExplodeStage.ENCODER);
-    }
-    Dataset<ParagraphRecord> p = accepted(excluded).filter(col("docId").isin(rangedDocs.toArray()));
-    Dataset<Row> joined =
-        p.join(
-            broadcast(rangeBases),
-            scala.collection.JavaConverters.asScalaBuffer(List.of("docId", "rangeIndex")).toSeq());
-    return joined
-        .withColumn("paragraphIndex", col("paragraphIndex").plus(col("indexBase")))
-        .withColumn("lineNumber", col("lineNumber").plus(col("lineBase")))
-        .drop("indexBase", "lineBase")
-        .as(ExplodeStage.ENCODER);
-  }
-
-  /** Sorts the accepted paragraphs and streams each document into its staged object. */
-  public Map<String, WrittenDocument> reassemble(StagedOutput writer) {
-    Map<String, WrittenDocument> written = new HashMap<>();
-    List<Dataset<WrittenDocument>> parts = new ArrayList<>();
-    parts.add(
-        ReassembleStage.reassemble(SortStage.sort(wholeDocuments(List.of()), false), writer, conf));
-    if (rangeBases != null) {
-      parts.add(
-          ReassembleStage.reassemble(
-              SortStage.sort(rangedDocuments(List.of()), true), writer, conf));
-    }
-    for (Dataset<WrittenDocument> part : parts) {
-      for (WrittenDocument w : part.collectAsList()) {
-        written.put(w.getDocId(), w);
-      }
-    }
-    LOG.info("Reassembled {} documents", written.size());
-    return written;
+  /** Documents of this run read in byte ranges, with their number of ranges. */
+  public Map<String, Integer> rangedDocuments() {
+    return rangeCounts;
   }
 
   @Override
   public void close() {
-    if (exploded != null) {
-      exploded.unpersist();
-    }
     conf.destroy();
+    if (expected != null) {
+      expected.destroy();
+    }
   }
 }

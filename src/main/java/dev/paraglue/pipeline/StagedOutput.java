@@ -16,6 +16,12 @@ public interface StagedOutput extends Serializable {
   /** The stored length of the staged object. */
   long stagedLength(String key, Configuration conf) throws IOException;
 
+  /** Creates (or replaces) the staged part {@code index} of a document read in byte ranges. */
+  OutputStream createPart(String key, int index, Configuration conf) throws IOException;
+
+  /** The stored length of a staged part. */
+  long partLength(String key, int index, Configuration conf) throws IOException;
+
   /** Where the staged object is, for messages. */
   String describe(String key);
 }

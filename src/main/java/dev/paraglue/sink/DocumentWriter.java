@@ -1,8 +1,11 @@
 package dev.paraglue.sink;
 
 import dev.paraglue.pipeline.StagedOutput;
+import dev.paraglue.text.Reassembler;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -52,6 +55,43 @@ public final class DocumentWriter implements StagedOutput {
     FileSystem fs = p.getFileSystem(conf);
     fs.setWriteChecksum(false); // no .crc side files next to outputs on local file systems
     return fs.create(p, true);
+  }
+
+  private Path part(String key, int index) {
+    return child(new Path(stagingRoot(), "_parts"), key + "/" + index);
+  }
+
+  @Override
+  public OutputStream createPart(String key, int index, Configuration conf) throws IOException {
+    Path p = part(key, index);
+    FileSystem fs = p.getFileSystem(conf);
+    fs.setWriteChecksum(false);
+    return fs.create(p, true);
+  }
+
+  @Override
+  public long partLength(String key, int index, Configuration conf) throws IOException {
+    Path p = part(key, index);
+    return p.getFileSystem(conf).getFileStatus(p).getLen();
+  }
+
+  /**
+   * Joins the staged parts of a document read in byte ranges into its staged object (SPEC
+   * reassembly: a blank line between parts with paragraphs, one final LF); returns its length.
+   */
+  public long assembleParts(String key, int count, Configuration conf) throws IOException {
+    List<Reassembler.PartSource> parts = new ArrayList<>();
+    for (int k = 0; k < count; k++) {
+      Path p = part(key, k);
+      parts.add(() -> p.getFileSystem(conf).open(p));
+    }
+    long written;
+    try (OutputStream out = create(key, conf)) {
+      written = Reassembler.joinParts(parts, out);
+    }
+    Path dir = child(new Path(stagingRoot(), "_parts"), key);
+    dir.getFileSystem(conf).delete(dir, true);
+    return written;
   }
 
   @Override

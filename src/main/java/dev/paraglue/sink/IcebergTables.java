@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.paraglue.pipeline.DocumentSummary;
-import dev.paraglue.pipeline.ParagraphRecord;
 import dev.paraglue.source.SourceDocument;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -150,9 +149,13 @@ public final class IcebergTables {
       } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
         throw new IllegalStateException("Cannot append to " + table + ": table not found", e);
       }
-      LOG.info("Appended paragraphs of {} documents to {}", docIds.size(), table);
+      LOG.info("Appended the paragraphs of {} documents to {}", docIds.size(), table);
       return;
     }
+    // The rows are computed by reading and splitting the sources: do it once for the MERGE.
+    rows = rows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    long count = rows.count();
+    LOG.info("Merging {} paragraph rows of {} documents into {}", count, docIds.size(), table);
     Column[] targetCols =
         java.util.Arrays.stream(target.columns())
             .map(c -> col("`" + c + "`"))
@@ -183,8 +186,8 @@ public final class IcebergTables {
               + " WHEN NOT MATCHED AND NOT s._deleted THEN INSERT *");
     } finally {
       spark.catalog().dropTempView(view);
+      rows.unpersist();
     }
-    LOG.info("Merged paragraphs of {} documents into {}", docIds.size(), table);
   }
 
   /** Upserts documents table rows by doc id, in one commit. */
@@ -204,23 +207,30 @@ public final class IcebergTables {
     }
   }
 
-  /** Paragraph table rows (SPEC section 2) from the pipeline's paragraph records. */
+  /**
+   * Paragraph table rows (SPEC section 2) from the explode stage's rows: the partition values,
+   * carried as strings, cast to the source table's partition column types.
+   */
   public static Dataset<Row> paragraphRows(
-      Dataset<ParagraphRecord> paragraphs, String runId, List<StructField> partitionColumns) {
+      Dataset<Row> exploded, List<StructField> partitionColumns) {
     List<Column> cols = new ArrayList<>();
-    cols.add(col("docId").as("doc_id"));
-    cols.add(col("paragraphIndex").as("paragraph_index"));
-    cols.add(col("text"));
-    cols.add(col("lineNumber").as("line_number"));
-    cols.add(col("byteOffset").as("byte_offset"));
-    cols.add(col("byteLength").as("byte_length"));
-    cols.add(col("charCount").as("char_count"));
-    cols.add(lit(runId).as("run_id"));
+    for (String c :
+        List.of(
+            "doc_id",
+            "paragraph_index",
+            "text",
+            "line_number",
+            "byte_offset",
+            "byte_length",
+            "char_count",
+            "run_id")) {
+      cols.add(col(c));
+    }
     for (int i = 0; i < partitionColumns.size(); i++) {
       StructField f = partitionColumns.get(i);
-      cols.add(col("partitionValues").getItem(i).cast(f.dataType()).as(f.name()));
+      cols.add(col("partition_" + i).cast(f.dataType()).as(f.name()));
     }
-    return paragraphs.select(cols.toArray(new Column[0]));
+    return exploded.select(cols.toArray(new Column[0]));
   }
 
   /** A documents table row, in {@link #DOCUMENT_COLUMNS} order. */

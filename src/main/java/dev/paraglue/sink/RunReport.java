@@ -18,7 +18,7 @@ public final class RunReport {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** A document that was not processed: rejected, or failing the output check. */
+  /** A document that was not processed, with the reason and where in it the reason was found. */
   public record Problem(
       String docId, String sourceUri, String reason, Long offset, String detail) {}
 
@@ -31,7 +31,6 @@ public final class RunReport {
   private final Map<String, Long> counts = new LinkedHashMap<>();
   private final Map<String, Long> stageMillis = new LinkedHashMap<>();
   private final List<Problem> rejected = new ArrayList<>();
-  private final List<Problem> failed = new ArrayList<>();
 
   public RunReport(String runId, String jobName, Instant start) {
     this.runId = runId;
@@ -43,7 +42,6 @@ public final class RunReport {
             "skipped_unchanged",
             "processed",
             "rejected",
-            "failed",
             "paragraphs",
             "bytes_in",
             "bytes_out")) {
@@ -67,16 +65,8 @@ public final class RunReport {
     rejected.add(p);
   }
 
-  public void failed(Problem p) {
-    failed.add(p);
-  }
-
   public List<Problem> rejected() {
     return rejected;
-  }
-
-  public List<Problem> failed() {
-    return failed;
   }
 
   public void finish(String status, String failure, Instant end) {
@@ -105,7 +95,6 @@ public final class RunReport {
     }
     m.put("counts", counts);
     m.put("rejected", rejected);
-    m.put("failed", failed);
     m.put("stage_millis", stageMillis);
     return m;
   }

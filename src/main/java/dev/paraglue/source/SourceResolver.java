@@ -286,10 +286,8 @@ public final class SourceResolver {
         return docs;
       }
       Path listingRoot = base == null ? status.getPath() : base;
-      RemoteIterator<LocatedFileStatus> it = fs.listFiles(status.getPath(), true);
-      while (it.hasNext()) {
-        LocatedFileStatus f = it.next();
-        if (f.isFile() && !hidden(status.getPath(), f.getPath())) {
+      for (FileStatus f : listRecursively(fs, status.getPath())) {
+        if (!hidden(status.getPath(), f.getPath())) {
           docs.add(document(listingRoot, f, root.partitionSpec(), partitionCols));
         }
       }
@@ -299,6 +297,41 @@ public final class SourceResolver {
     }
     return docs;
   }
+
+  /**
+   * Every file below a directory. Object stores list a prefix flat in pages ({@code listFiles});
+   * elsewhere a walk of plain statuses avoids the block-location and permission lookups that make
+   * Hadoop's local recursive listing fork a process per file.
+   */
+  static List<FileStatus> listRecursively(FileSystem fs, Path dir) throws IOException {
+    List<FileStatus> out = new ArrayList<>();
+    String scheme = fs.getUri().getScheme();
+    if (OBJECT_STORES.contains(scheme)) {
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+      while (it.hasNext()) {
+        LocatedFileStatus f = it.next();
+        if (f.isFile()) {
+          out.add(f);
+        }
+      }
+      return out;
+    }
+    java.util.ArrayDeque<Path> pending = new java.util.ArrayDeque<>();
+    pending.add(dir);
+    while (!pending.isEmpty()) {
+      for (FileStatus f : fs.listStatus(pending.poll())) {
+        if (f.isDirectory()) {
+          pending.add(f.getPath());
+        } else {
+          out.add(f);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static final Set<String> OBJECT_STORES =
+      Set.of("s3", "s3a", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss");
 
   /** Hadoop's convention: names starting with _ or . below the listed path are not data. */
   private static boolean hidden(Path listed, Path file) {

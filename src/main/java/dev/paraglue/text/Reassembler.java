@@ -2,6 +2,7 @@ package dev.paraglue.text;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,35 +17,94 @@ public final class Reassembler {
   private static final byte[] SEPARATOR = {'\n', '\n'};
 
   private final OutputStream out;
+  private final long firstIndex;
+  private final boolean whole;
   private final DocumentDigest.Builder digest = DocumentDigest.builder();
 
   public Reassembler(OutputStream out) {
+    this(out, 0, true);
+  }
+
+  private Reassembler(OutputStream out, long firstIndex, boolean whole) {
     this.out = out;
+    this.firstIndex = firstIndex;
+    this.whole = whole;
+  }
+
+  /**
+   * A reassembler for a part of a document: the paragraphs from {@code firstIndex} on, joined by
+   * blank lines, with no final LF; {@link #joinParts} puts parts together.
+   */
+  public static Reassembler part(OutputStream out, long firstIndex) {
+    return new Reassembler(out, firstIndex, false);
   }
 
   /** Appends the paragraph with the given index, which must be the next one. */
-  public void add(int index, byte[] text) throws IOException {
-    if (index != digest.paragraphs()) {
+  public void add(long index, byte[] text) throws IOException {
+    long expected = firstIndex + digest.paragraphs();
+    if (index != expected) {
       throw new IllegalStateException(
-          "Cannot reassemble: expected paragraph " + digest.paragraphs() + " but got " + index);
+          "Cannot reassemble: expected paragraph " + expected + " but got " + index);
     }
-    if (index > 0) {
+    if (digest.paragraphs() > 0) {
       out.write(SEPARATOR);
     }
     out.write(text);
     digest.add(text, text.length);
   }
 
-  public void add(int index, String text) throws IOException {
+  public void add(long index, String text) throws IOException {
     add(index, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Writes the final LF (when there is a paragraph) and returns the digest of the output. */
+  /**
+   * Writes the final LF (when there is a paragraph; not for a part) and returns the digest of the
+   * paragraphs written, with indexes relative to the first.
+   */
   public DocumentDigest finish() throws IOException {
-    if (digest.paragraphs() > 0) {
+    if (whole && digest.paragraphs() > 0) {
       out.write('\n');
     }
     return digest.build();
+  }
+
+  /** Something that opens a part's bytes. */
+  @FunctionalInterface
+  public interface PartSource {
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * Joins parts written by {@link #part} in order into the reassembled document: a blank line
+   * between non-empty parts, one final LF when any part had a paragraph. Returns the bytes written.
+   */
+  public static long joinParts(List<PartSource> parts, OutputStream out) throws IOException {
+    long written = 0;
+    boolean any = false;
+    byte[] buf = new byte[1 << 16];
+    for (PartSource part : parts) {
+      try (InputStream in = part.open()) {
+        int n = in.read(buf);
+        if (n <= 0) {
+          continue;
+        }
+        if (any) {
+          out.write(SEPARATOR);
+          written += SEPARATOR.length;
+        }
+        any = true;
+        while (n > 0) {
+          out.write(buf, 0, n);
+          written += n;
+          n = in.read(buf);
+        }
+      }
+    }
+    if (any) {
+      out.write('\n');
+      written++;
+    }
+    return written;
   }
 
   /** The reassembly of the given texts, in memory. */

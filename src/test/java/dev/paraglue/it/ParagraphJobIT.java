@@ -210,7 +210,7 @@ class ParagraphJobIT {
     assertThat(report.at("/counts/rejected").asLong()).isEqualTo(rejected.size());
     assertThat(report.at("/counts/paragraphs").asLong()).isEqualTo(expectedRows);
     assertThat(report.get("rejected")).hasSize(rejected.size());
-    assertThat(report.get("stage_millis").has("read_explode")).isTrue();
+    assertThat(report.get("stage_millis").has("read_validate")).isTrue();
     assertThat(out.resolve("_staging")).doesNotExist();
   }
 

@@ -2,9 +2,11 @@ package dev.paraglue.pipeline;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.holdenkarau.spark.testing.JavaDatasetSuiteBase;
 import dev.paraglue.sink.DocumentWriter;
+import dev.paraglue.sink.IcebergTables;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
@@ -13,7 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -25,8 +27,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Each pipeline stage on a few real rows, one SparkSession for the class. */
 class PipelineStagesTest extends JavaDatasetSuiteBase {
+  private static final byte[] CRLF = "one\r\ntwo\r\n\r\nthree\r\n".getBytes(UTF_8);
+  private static final byte[] CJK = "\uFEFF第一段\n\n\u3000\n第二段 😀".getBytes(UTF_8);
+  private static final byte[] BAD = {'o', 'k', '\n', (byte) 0xC0, (byte) 0xAF};
 
   @TempDir Path dir;
 
@@ -82,160 +87,130 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
     return out.toByteArray();
   }
 
-  private static final byte[] CRLF = "one\r\ntwo\r\n\r\nthree\r\n".getBytes(UTF_8);
-  private static final byte[] CJK = "\uFEFF第一段\n\n\u3000\n第二段 😀".getBytes(UTF_8);
+  private Map<String, DocumentSummary> validate(List<SourceDocument> units) {
+    return ValidateStage.validate(
+            spark().createDataset(units, Encoders.bean(SourceDocument.class)).repartition(2),
+            hadoopConf(),
+            1024)
+        .collectAsList()
+        .stream()
+        .collect(Collectors.toMap(ReadUnits::keyOf, Function.identity()));
+  }
 
   @Test
-  void explode_yieldsTheSplittersParagraphs_thenOneTrailerPerDocument() throws IOException {
+  void validate_yieldsOneSummaryPerUnit_withDigestOrRejection() throws IOException {
     List<SourceDocument> docs =
         List.of(
             write("a/crlf.txt", CRLF),
             write("b/cjk.txt", CJK),
             write("c/packed.txt.gz", gzip(CRLF)),
-            write("d/bad.txt", new byte[] {'o', 'k', '\n', (byte) 0xC0, (byte) 0xAF}));
-    Dataset<ParagraphRecord> out =
-        ExplodeStage.explode(
-            spark().createDataset(docs, Encoders.bean(SourceDocument.class)).repartition(2),
+            write("d/bad.txt", BAD));
+    Map<String, DocumentSummary> s = validate(docs);
+
+    assertThat(s).containsOnlyKeys("a/crlf.txt", "b/cjk.txt", "c/packed.txt.gz", "d/bad.txt");
+    assertThat(s.get("a/crlf.txt").digest())
+        .isEqualTo(ParagraphSplitter.split(CRLF).outcome().digest());
+    assertThat(s.get("c/packed.txt.gz").digest()).isEqualTo(s.get("a/crlf.txt").digest());
+    assertThat(s.get("b/cjk.txt").getParagraphs()).isEqualTo(2);
+    assertThat(s.get("d/bad.txt").ok()).isFalse();
+    assertThat(s.get("d/bad.txt").getReason()).isEqualTo("invalid-utf8");
+    assertThat(s.get("d/bad.txt").getReasonOffset()).isEqualTo(3L);
+  }
+
+  @Test
+  void validate_missingObject_isUnreadable() {
+    SourceDocument gone =
+        new SourceDocument("gone.txt", dir.resolve("gone.txt").toUri().toString(), 5, 0, List.of());
+    assertThat(validate(List.of(gone)).get("gone.txt").getReason()).isEqualTo("unreadable");
+  }
+
+  private List<Row> explode(
+      List<SourceDocument> units, Map<String, DocumentSummary> expected, String run) {
+    DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), run);
+    JavaSparkContext jsc = new JavaSparkContext(sc());
+    return ExplodeStage.explode(
+            spark().createDataset(units, Encoders.bean(SourceDocument.class)).coalesce(1),
             hadoopConf(),
-            1024);
+            jsc.broadcast(new HashMap<>(expected)),
+            writer,
+            run,
+            1,
+            1024)
+        .collectAsList();
+  }
 
-    List<ParagraphRecord> records = out.collectAsList();
-    Map<String, DocumentSummary> trailers =
-        records.stream()
-            .filter(r -> r.getParagraphIndex() == ParagraphRecord.TRAILER)
-            .collect(Collectors.toMap(ParagraphRecord::getDocId, ParagraphRecord::getSummary));
-    assertThat(trailers)
-        .containsOnlyKeys("a/crlf.txt", "b/cjk.txt", "c/packed.txt.gz", "d/bad.txt");
-    assertThat(trailers.get("d/bad.txt").getReason()).isEqualTo("invalid-utf8");
-    assertThat(trailers.get("d/bad.txt").getReasonOffset()).isEqualTo(3L);
-    assertThat(trailers.get("c/packed.txt.gz").getChecksum())
-        .isEqualTo(trailers.get("a/crlf.txt").getChecksum());
+  @Test
+  void explode_emitsTheSplittersRows_andWritesTheReassembly() throws IOException {
+    List<SourceDocument> docs = List.of(write("a/crlf.txt", CRLF), write("b/cjk.txt", CJK));
+    List<Row> rows = explode(docs, validate(docs), "run1");
 
-    for (SourceDocument d : docs.subList(0, 2)) {
-      List<Paragraph> expected =
-          ParagraphSplitter.split(Files.readAllBytes(Path.of(java.net.URI.create(d.getUri()))))
-              .paragraphs();
-      List<ParagraphRecord> actual =
-          records.stream()
-              .filter(r -> r.getDocId().equals(d.getDocId()) && r.getParagraphIndex() >= 0)
-              .toList();
+    for (SourceDocument d : docs) {
+      byte[] source = Files.readAllBytes(dir.resolve(d.getDocId()));
+      List<Paragraph> expected = ParagraphSplitter.split(source).paragraphs();
+      List<Row> actual = rows.stream().filter(r -> r.getString(0).equals(d.getDocId())).toList();
       assertThat(actual).hasSize(expected.size());
       for (int i = 0; i < expected.size(); i++) {
         Paragraph e = expected.get(i);
-        ParagraphRecord a = actual.get(i);
-        assertThat(a.getParagraphIndex()).isEqualTo(e.index());
-        assertThat(a.getText()).isEqualTo(e.text());
-        assertThat(a.getByteOffset()).isEqualTo(e.byteOffset());
-        assertThat(a.getByteLength()).isEqualTo(e.byteLength());
-        assertThat(a.getLineNumber()).isEqualTo(e.lineNumber());
-        assertThat(a.getCharCount()).isEqualTo(e.charCount());
-        assertThat(a.getPartitionValues()).containsExactly("2026-11-01");
+        Row a = actual.get(i);
+        assertThat(a.getInt(1)).isEqualTo(e.index());
+        assertThat(a.getString(2)).isEqualTo(e.text());
+        assertThat(a.getLong(3)).isEqualTo(e.lineNumber());
+        assertThat(a.getLong(4)).isEqualTo(e.byteOffset());
+        assertThat(a.getInt(5)).isEqualTo(e.byteLength());
+        assertThat(a.getInt(6)).isEqualTo(e.charCount());
+        assertThat(a.getString(7)).isEqualTo("run1");
+        assertThat(a.getString(8)).isEqualTo("2026-11-01");
       }
+      Path staged = dir.resolve("out/_staging/run1").resolve(d.getDocId());
+      assertThat(Files.readAllBytes(staged))
+          .isEqualTo(Reassembler.reassemble(expected.stream().map(Paragraph::text).toList()));
     }
   }
 
   @Test
-  void explode_missingObject_isUnreadable() {
-    SourceDocument gone =
-        new SourceDocument("gone.txt", dir.resolve("gone.txt").toUri().toString(), 5, 0, List.of());
-    List<ParagraphRecord> out =
-        ExplodeStage.explode(
-                spark().createDataset(List.of(gone), Encoders.bean(SourceDocument.class)),
-                hadoopConf(),
-                1024)
-            .collectAsList();
-    assertThat(out).hasSize(1);
-    assertThat(out.get(0).getSummary().getReason()).isEqualTo("unreadable");
-  }
+  void explode_byteRanges_emitGlobalIndexes_andPartsJoinToTheReassembly() throws IOException {
+    byte[] doc =
+        "alpha one\nalpha two\n\n\n beta 中文\n\ngamma\r\ngamma 2\r\n\r\ndelta"
+            .repeat(7)
+            .getBytes(UTF_8);
+    SourceDocument whole = write("r.txt", doc);
+    List<SourceDocument> units = ParagraphPipeline.readUnits(List.of(whole), 13);
+    assertThat(units.size()).isGreaterThan(10);
+    Map<String, DocumentSummary> expected = validate(units);
+    // What the pipeline does on the driver between the passes: give each range its offsets.
+    ParagraphPipelineAccess.stitch(expected, "r.txt", units.size());
 
-  private static ParagraphRecord record(String doc, int index, String text) {
-    ParagraphRecord r = new ParagraphRecord();
-    r.setDocId(doc);
-    r.setParagraphIndex(index);
-    r.setText(text);
-    r.setPartitionValues(List.of());
-    return r;
-  }
-
-  @Test
-  void sort_acrossPartitions_bringsEachDocumentTogetherInIndexOrder() {
-    List<ParagraphRecord> records = new ArrayList<>();
-    for (int i = 9; i >= 0; i--) {
-      records.add(record("x", i, "x" + i));
-      records.add(record("y", i, "y" + i));
+    List<Row> rows = explode(units, expected, "run2");
+    List<Paragraph> split = ParagraphSplitter.split(doc).paragraphs();
+    assertThat(rows).hasSize(split.size());
+    rows.sort((a, b) -> Integer.compare(a.getInt(1), b.getInt(1)));
+    for (int i = 0; i < split.size(); i++) {
+      assertThat(rows.get(i).getInt(1)).isEqualTo(i);
+      assertThat(rows.get(i).getString(2)).isEqualTo(split.get(i).text());
+      assertThat(rows.get(i).getLong(3)).isEqualTo(split.get(i).lineNumber());
     }
-    Dataset<ParagraphRecord> shuffled =
-        spark().createDataset(records, ExplodeStage.ENCODER).repartition(4);
-    List<List<ParagraphRecord>> partitions =
-        SortStage.sort(shuffled, true).javaRDD().glom().collect();
-    for (List<ParagraphRecord> part : partitions) {
-      Map<String, List<Integer>> byDoc =
-          part.stream()
-              .collect(
-                  Collectors.groupingBy(
-                      ParagraphRecord::getDocId,
-                      Collectors.mapping(ParagraphRecord::getParagraphIndex, Collectors.toList())));
-      byDoc.values().forEach(indexes -> assertThat(indexes).isSorted().hasSize(10));
-    }
-  }
-
-  @Test
-  void reassemble_writesTheSpecReassembly_andReportsItsDigest() throws IOException {
-    List<ParagraphRecord> records =
-        List.of(
-            record("p/a.txt", 0, "alpha"),
-            record("p/a.txt", 1, "beta\ngamma"),
-            record("q.txt.gz", 0, "中文"));
-    DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), "run1");
-    List<WrittenDocument> written =
-        ReassembleStage.reassemble(
-                SortStage.sort(
-                    spark().createDataset(records, ExplodeStage.ENCODER).coalesce(1), false),
-                writer,
-                hadoopConf())
-            .collectAsList();
-    Map<String, WrittenDocument> byId =
-        written.stream().collect(Collectors.toMap(WrittenDocument::getDocId, Function.identity()));
-
-    byte[] expected = Reassembler.reassemble(List.of("alpha", "beta\ngamma"));
-    Path staged = dir.resolve("out/_staging/run1/p/a.txt");
-    assertThat(Files.readAllBytes(staged)).isEqualTo(expected);
-    assertThat(Files.readAllBytes(dir.resolve("out/_staging/run1/q.txt")))
-        .isEqualTo("中文\n".getBytes(UTF_8));
-    WrittenDocument a = byId.get("p/a.txt");
-    assertThat(a.getError()).isNull();
-    assertThat(a.getParagraphs()).isEqualTo(2);
-    assertThat(a.getStoredBytes()).isEqualTo(expected.length);
-    assertThat(a.getChecksum())
-        .isEqualTo(ParagraphSplitter.split(expected).outcome().digest().checksum());
-  }
-
-  @Test
-  void reassemble_withAGap_reportsTheDocumentAsFailed() {
-    List<ParagraphRecord> records = List.of(record("g.txt", 0, "a"), record("g.txt", 2, "c"));
     DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), "run2");
-    WrittenDocument w =
-        ReassembleStage.reassemble(
-                SortStage.sort(
-                    spark().createDataset(records, ExplodeStage.ENCODER).coalesce(1), false),
-                writer,
-                hadoopConf())
-            .collectAsList()
-            .get(0);
-    assertThat(w.getError()).isEqualTo("Cannot reassemble: expected paragraph 1 but got 2");
-    DocumentSummary split = new DocumentSummary();
-    split.setParagraphs(3);
-    assertThat(Verification.mismatch(split, w)).contains(w.getError());
+    long joined = writer.assembleParts("r.txt", units.size(), sc().hadoopConfiguration());
+    byte[] reassembled = Reassembler.reassemble(split.stream().map(Paragraph::text).toList());
+    assertThat(joined).isEqualTo(reassembled.length);
+    assertThat(Files.readAllBytes(dir.resolve("out/_staging/run2/r.txt"))).isEqualTo(reassembled);
   }
 
   @Test
-  void tableRows_haveTheSpecColumns_andTypedPartitionColumns() {
-    ParagraphRecord r = record("d.txt", 0, "t");
-    r.setPartitionValues(List.of("2026-11-01", "7"));
+  void explode_whenTheSourceNoLongerMatchesValidation_failsTheTask() throws IOException {
+    SourceDocument d = write("m.txt", CRLF);
+    Map<String, DocumentSummary> expected = validate(List.of(d));
+    Files.write(dir.resolve("m.txt"), "one\r\ntwo\r\n\r\nthreE\r\n".getBytes(UTF_8));
+    assertThatThrownBy(() -> explode(List.of(d), expected, "run3"))
+        .hasMessageContaining("Cannot verify document m.txt: rows and output hold 2 paragraphs");
+  }
+
+  @Test
+  void paragraphRows_haveTheSpecColumns_andTypedPartitionColumns() {
+    Row r = RowFactory.create("d.txt", 0, "t", 1L, 0L, 1, 1, "run9", "2026-11-01", "7");
     Dataset<Row> rows =
-        dev.paraglue.sink.IcebergTables.paragraphRows(
-            spark().createDataset(List.of(r), ExplodeStage.ENCODER),
-            "run9",
+        IcebergTables.paragraphRows(
+            spark().createDataFrame(List.of(r), ExplodeStage.schema(2)),
             List.of(
                 DataTypes.createStructField("dt", DataTypes.StringType, true),
                 DataTypes.createStructField("hour", DataTypes.IntegerType, true)));
@@ -251,10 +226,7 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
             "run_id",
             "dt",
             "hour");
-    StructField hour = rows.schema().apply("hour");
-    assertThat(hour.dataType()).isEqualTo(DataTypes.IntegerType);
-    Row row = rows.first();
-    assertThat(row.getString(7)).isEqualTo("run9");
-    assertThat(row.getInt(9)).isEqualTo(7);
+    assertThat(rows.schema().apply("hour").dataType()).isEqualTo(DataTypes.IntegerType);
+    assertThat(rows.first().getInt(9)).isEqualTo(7);
   }
 }

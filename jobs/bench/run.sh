@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# The benchmark harness (issue 3): paraglue against a naive Spark job written the usual way, one
+# Java thread with paraglue's splitter, and GNU awk's paragraph mode, side by side on the same
+# deterministic corpus. Checks that paraglue's documents are byte-identical to an independent
+# reference, and writes jobs/bench/RESULTS.md.
+#
+#   jobs/bench/run.sh [--size 1g] [--docs 20000] [--big 2.4g] [--repeat 1]
+#                     [--scenarios many,double,big] [--out DIR]
+#
+# Needs Java 17 and Maven; GNU awk (apt-get install gawk) for the awk column.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+command_line="jobs/bench/run.sh $*"
+size=1g
+docs=20000
+big=2.4g
+repeat=1
+scenarios=many,double,big
+work=$root/target/bench
+while (($#)); do
+  case $1 in
+    --size) size=$2; shift 2 ;;
+    --docs) docs=$2; shift 2 ;;
+    --big) big=$2; shift 2 ;;
+    --repeat) repeat=$2; shift 2 ;;
+    --scenarios) scenarios=$2; shift 2 ;;
+    --out) work=$2; shift 2 ;;
+    -h | --help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$work"
+bench=$root/jobs/bench
+jar=$root/target/paraglue-glue.jar
+classpath_file=$root/target/paraglue-local.classpath
+results=$work/results.tsv
+: >"$results"
+
+echo "bench: building paraglue" >&2
+(cd "$root" && mvn -B -q -DskipTests package \
+  && mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$classpath_file")
+read -r -a spark_flags <<<"$(sed -n 's/^spark.java17.flags=//p' "$root/conf/spark-java17.properties")"
+
+to_bytes() {
+  awk -v s="$1" 'BEGIN { m = 1; u = tolower(substr(s, length(s)));
+    if (u == "g") m = 1073741824; else if (u == "m") m = 1048576; else if (u == "k") m = 1024;
+    if (m > 1) s = substr(s, 1, length(s) - 1); printf "%d", s * m }'
+}
+
+corpus() { # docs size -> path (generated once, deterministic)
+  local dir=$work/corpus-$1-$2
+  if [[ ! -f $dir.done ]]; then
+    rm -rf "$dir"
+    java -Xmx2g "$bench/GenCorpus.java" --out "$dir" --docs "$1" --bytes "$2" --seed 1 >&2
+    touch "$dir.done"
+  fi
+  echo "$dir"
+}
+
+reference() { # corpus -> reference documents (independent implementation)
+  local dir=$1.reference
+  if [[ ! -f $dir.done ]]; then
+    rm -rf "$dir"
+    java -Xmx2g "$bench/ReferenceSplit.java" "$1" "$dir" >&2
+    touch "$dir.done"
+  fi
+  echo "$dir"
+}
+
+# measure SCENARIO TOOL BYTES LOG CMD... : appends "scenario tool seconds rss_mb exit" to results
+measure() {
+  local scenario=$1 tool=$2 nbytes=$3 log=$4
+  shift 4
+  local timing=$work/time.$$
+  local rc=0
+  /usr/bin/time -f "%e %M" -o "$timing" "$@" >"$log" 2>&1 || rc=$?
+  local secs rss
+  read -r secs rss < <(tail -n 1 "$timing")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$tool" "$secs" "$((rss / 1024))" "$rc" "$nbytes" >>"$results"
+  printf 'bench: %-8s %-14s %8ss  %6s MB peak  exit %s\n' "$scenario" "$tool" "$secs" "$((rss / 1024))" "$rc" >&2
+}
+
+run_paraglue() { # scenario corpus nbytes memory
+  local scenario=$1 input=$2 nbytes=$3 memory=$4
+  for ((i = 1; i <= repeat; i++)); do
+    rm -rf "$work/home-$scenario" "$work/out-$scenario"
+    measure "$scenario" paraglue "$nbytes" "$work/paraglue-$scenario.log" \
+      env PARAGLUE_HOME="$work/home-$scenario" PARAGLUE_DRIVER_MEMORY="$memory" \
+      "$root/jobs/paraglue" run --source_paths "$input" --output_path "$work/out-$scenario" \
+      --paragraph_table bench.paragraphs --documents_table bench.documents
+  done
+  local ref
+  ref=$(reference "$input")
+  if diff -r -q "$ref" "$work/out-$scenario/documents" >"$work/diff-$scenario.txt"; then
+    printf '%s\tidentical\tyes\n' "$scenario" >>"$work/checks.tsv"
+  else
+    printf '%s\tidentical\tNO (%s differ)\n' "$scenario" "$(wc -l <"$work/diff-$scenario.txt")" >>"$work/checks.tsv"
+  fi
+}
+
+run_others() { # scenario corpus nbytes memory
+  local scenario=$1 input=$2 nbytes=$3 memory=$4
+  rm -rf "$work/single-$scenario"
+  measure "$scenario" single-thread "$nbytes" "$work/single-$scenario.log" \
+    java -Xmx1g -cp "$jar" "$bench/SingleThreadSplit.java" "$input" "$work/single-$scenario"
+  rm -rf "$work/naive-$scenario"
+  measure "$scenario" naive-spark "$nbytes" "$work/naive-$scenario.log" \
+    env SPARK_LOCAL_IP=127.0.0.1 java "${spark_flags[@]}" "-Xmx$memory" \
+    -Djava.io.tmpdir="$work" -cp "$(cat "$classpath_file")" \
+    "$bench/NaiveSparkBaseline.java" "$input" "$work/naive-$scenario"
+  if command -v gawk >/dev/null; then
+    rm -rf "$work/awk-$scenario"
+    measure "$scenario" gawk "$nbytes" "$work/awk-$scenario.log" \
+      bash -c 'mkdir -p "$2" && find "$1" -type f -print0 | xargs -0 gawk -v RS= -v out="$2" -v root="$1" '\''
+        FNR == 1 { if (o) { printf "\n" > o; close(o) } rel = substr(FILENAME, length(root) + 2); gsub(/\//, "_", rel); o = out "/" rel; n = 0 }
+        { printf "%s%s", (n++ ? "\n\n" : ""), $0 > o }'\''' _ "$input" "$work/awk-$scenario"
+  fi
+  rm -rf "$work/single-$scenario" "$work/naive-$scenario" "$work/awk-$scenario"
+}
+
+: >"$work/checks.tsv"
+IFS=, read -r -a wanted <<<"$scenarios"
+for s in "${wanted[@]}"; do
+  case $s in
+    many)
+      c=$(corpus "$docs" "$size")
+      n=$(to_bytes "$size")
+      run_paraglue many "$c" "$n" 4g
+      run_others many "$c" "$n" 4g
+      ;;
+    double)
+      c=$(corpus "$((docs * 2))" "$(($(to_bytes "$size") * 2))")
+      n=$(($(to_bytes "$size") * 2))
+      run_paraglue double "$c" "$n" 4g
+      ;;
+    big)
+      c=$(corpus 1 "$big")
+      n=$(to_bytes "$big")
+      run_paraglue big "$c" "$n" 3g
+      run_others big "$c" "$n" 3g
+      ;;
+    *) echo "bench: unknown scenario $s" >&2; exit 2 ;;
+  esac
+done
+
+java "$bench/Report.java" "$results" "$work/checks.tsv" "$root/jobs/bench/RESULTS.md" "$command_line"
+echo "bench: wrote jobs/bench/RESULTS.md" >&2

@@ -1,0 +1,50 @@
+package dev.paraglue.pipeline;
+
+import dev.paraglue.source.SourceDocument;
+import dev.paraglue.text.ParagraphReader;
+import java.io.IOException;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
+
+/**
+ * Pass 1, read and validate: streams every read unit through the splitter without keeping its
+ * paragraphs, and yields one {@link DocumentSummary} per unit: the digest of what it holds, or its
+ * rejection. Nothing is written; the summaries decide what pass 2 emits.
+ */
+public final class ValidateStage {
+  public static final Encoder<DocumentSummary> ENCODER = Encoders.bean(DocumentSummary.class);
+
+  private ValidateStage() {}
+
+  public static Dataset<DocumentSummary> validate(
+      Dataset<SourceDocument> units, Broadcast<HadoopConf> conf, long maxParagraphBytes) {
+    return units.map(
+        (MapFunction<SourceDocument, DocumentSummary>)
+            doc -> summarize(doc, conf.value(), maxParagraphBytes),
+        ENCODER);
+  }
+
+  static DocumentSummary summarize(SourceDocument doc, HadoopConf conf, long maxParagraphBytes) {
+    ParagraphReader reader;
+    try {
+      reader = ReadUnits.open(doc, conf.get(), maxParagraphBytes);
+    } catch (IOException | RuntimeException e) {
+      return ReadUnits.unreadable(doc, e);
+    }
+    try {
+      while (reader.next() != null) {
+        // only the outcome matters here
+      }
+      return ReadUnits.summary(doc, reader);
+    } finally {
+      try {
+        reader.close();
+      } catch (IOException e) {
+        // everything needed was read
+      }
+    }
+  }
+}

@@ -4,43 +4,55 @@ import dev.paraglue.source.SourceDocument;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 /**
- * Packs many documents into few read tasks, the way Spark packs file splits: each file weighs its
- * size plus an open cost, and bins fill up to {@code min(maxBytes, max(openCost, total /
- * parallelism))}, largest files first.
+ * Packs read units into few, even tasks: each unit weighs its size plus an open cost; the number of
+ * tasks is the smallest multiple of the parallelism that keeps every task under {@code
+ * maxBinBytes}; units go, largest first, to the least-loaded task. Few big tasks matter here
+ * because every task also writes one Parquet data file.
  */
 public final class DocumentPacker {
-  public static final long MAX_BIN_BYTES_DEFAULT = 128L * 1024 * 1024;
-  public static final long OPEN_COST_BYTES_DEFAULT = 4L * 1024 * 1024;
+  public static final long MAX_BIN_BYTES_DEFAULT = 512L * 1024 * 1024;
+  public static final long OPEN_COST_BYTES_DEFAULT = 64L * 1024;
 
   private DocumentPacker() {}
 
   public static List<List<SourceDocument>> pack(
       List<SourceDocument> docs, int parallelism, long maxBinBytes, long openCostBytes) {
+    if (docs.isEmpty()) {
+      return List.of();
+    }
+    int cores = Math.max(1, parallelism);
     long total = 0;
     for (SourceDocument d : docs) {
-      total += d.getSize() + openCostBytes;
+      total += weight(d, openCostBytes);
     }
-    long target = Math.min(maxBinBytes, Math.max(openCostBytes, total / Math.max(1, parallelism)));
+    long rounds =
+        Math.max(1, (total + (long) cores * maxBinBytes - 1) / ((long) cores * maxBinBytes));
+    int binCount = (int) Math.min(docs.size(), Math.min(Integer.MAX_VALUE, rounds * cores));
     List<SourceDocument> sorted = new ArrayList<>(docs);
-    sorted.sort(Comparator.comparingLong(SourceDocument::getSize).reversed());
-    List<List<SourceDocument>> bins = new ArrayList<>();
-    List<SourceDocument> current = new ArrayList<>();
-    long currentBytes = 0;
-    for (SourceDocument d : sorted) {
-      long weight = d.getSize() + openCostBytes;
-      if (!current.isEmpty() && currentBytes + weight > target) {
-        bins.add(current);
-        current = new ArrayList<>();
-        currentBytes = 0;
-      }
-      current.add(d);
-      currentBytes += weight;
+    sorted.sort(
+        Comparator.comparingLong((SourceDocument d) -> weight(d, openCostBytes)).reversed());
+    List<List<SourceDocument>> bins = new ArrayList<>(binCount);
+    PriorityQueue<long[]> load =
+        new PriorityQueue<>(
+            Comparator.comparingLong((long[] b) -> b[0]).thenComparingLong(b -> b[1]));
+    for (int i = 0; i < binCount; i++) {
+      bins.add(new ArrayList<>());
+      load.add(new long[] {0, i});
     }
-    if (!current.isEmpty()) {
-      bins.add(current);
+    for (SourceDocument d : sorted) {
+      long[] lightest = load.poll();
+      bins.get((int) lightest[1]).add(d);
+      lightest[0] += weight(d, openCostBytes);
+      load.add(lightest);
     }
     return bins;
+  }
+
+  private static long weight(SourceDocument d, long openCostBytes) {
+    long size = d.ranged() ? d.getRangeEnd() - d.getRangeStart() : d.getSize();
+    return size + openCostBytes;
   }
 }

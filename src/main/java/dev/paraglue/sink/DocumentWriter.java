@@ -51,9 +51,20 @@ public final class DocumentWriter implements StagedOutput {
 
   @Override
   public OutputStream create(String key, Configuration conf) throws IOException {
-    Path p = staged(key);
+    return create(staged(key), conf);
+  }
+
+  /**
+   * Creates an object. Local paths go through java.nio: Hadoop's local file system sets each new
+   * file's permission by forking chmod when its native library is absent, a process per document.
+   */
+  private static OutputStream create(Path p, Configuration conf) throws IOException {
     FileSystem fs = p.getFileSystem(conf);
-    fs.setWriteChecksum(false); // no .crc side files next to outputs on local file systems
+    if ("file".equals(fs.getScheme())) {
+      java.nio.file.Path local = java.nio.file.Paths.get(fs.makeQualified(p).toUri());
+      java.nio.file.Files.createDirectories(local.getParent());
+      return new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(local), 1 << 16);
+    }
     return fs.create(p, true);
   }
 
@@ -63,10 +74,7 @@ public final class DocumentWriter implements StagedOutput {
 
   @Override
   public OutputStream createPart(String key, int index, Configuration conf) throws IOException {
-    Path p = part(key, index);
-    FileSystem fs = p.getFileSystem(conf);
-    fs.setWriteChecksum(false);
-    return fs.create(p, true);
+    return create(part(key, index), conf);
   }
 
   @Override
@@ -105,6 +113,17 @@ public final class DocumentWriter implements StagedOutput {
     Path from = staged(key);
     Path to = published(key);
     FileSystem fs = to.getFileSystem(conf);
+    if ("file".equals(fs.getScheme())) {
+      // An atomic rename over the old object: readers see the old or the new, never neither.
+      java.nio.file.Path target = java.nio.file.Paths.get(fs.makeQualified(to).toUri());
+      java.nio.file.Files.createDirectories(target.getParent());
+      java.nio.file.Files.move(
+          java.nio.file.Paths.get(fs.makeQualified(from).toUri()),
+          target,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return;
+    }
     fs.mkdirs(to.getParent());
     if (fs.exists(to) && !fs.delete(to, false)) {
       throw new IOException("Cannot replace " + to + ": delete failed");

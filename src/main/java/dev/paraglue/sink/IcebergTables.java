@@ -42,7 +42,7 @@ public final class IcebergTables {
 
   private static final String PROPERTIES =
       "TBLPROPERTIES ('format-version'='2', 'write.distribution-mode'='none',"
-          + " 'write.parquet.compression-codec'='zstd', 'write.merge.mode'='copy-on-write',"
+          + " 'write.parquet.compression-codec'='zstd', 'write.parquet.compression-level'='1', 'write.merge.mode'='copy-on-write',"
           + " 'write.delete.mode'='copy-on-write', 'write.update.mode'='copy-on-write')";
 
   private final SparkSession spark;
@@ -192,6 +192,14 @@ public final class IcebergTables {
 
   /** Upserts documents table rows by doc id, in one commit. */
   public void upsertDocuments(String table, Dataset<Row> rows) {
+    if (spark.table(table).limit(1).isEmpty()) {
+      try {
+        rows.writeTo(table).append(); // a first run: nothing to match
+      } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+        throw new IllegalStateException("Cannot append to " + table + ": table not found", e);
+      }
+      return;
+    }
     String view = "paraglue_docs_" + Long.toHexString(System.nanoTime());
     rows.createOrReplaceTempView(view);
     try {
@@ -255,7 +263,13 @@ public final class IcebergTables {
 
   /** Upserts documents table rows built by {@link #documentRow}. */
   public void upsertDocuments(String table, List<Row> rows) {
-    upsertDocuments(table, spark.createDataFrame(rows, StructType.fromDDL(DOCUMENT_COLUMNS)));
+    int slices = Math.max(1, Math.min(64, rows.size() / 5000));
+    upsertDocuments(
+        table,
+        spark.createDataFrame(
+            org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(rows, slices),
+            StructType.fromDDL(DOCUMENT_COLUMNS)));
   }
 
   /** A Spark SQL string literal (backslash escapes are on by default). */

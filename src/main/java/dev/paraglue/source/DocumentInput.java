@@ -13,6 +13,13 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 public final class DocumentInput {
   private DocumentInput() {}
 
+  /** Local files are read through java.nio, without Hadoop's checksum-file lookups. */
+  private static boolean local(Path path) {
+    return "file".equals(path.toUri().getScheme());
+  }
+
+  /** Source URIs are qualified by the resolver, so a local one always says file:. */
+
   /** Whether the object at this URI is decompressed before splitting. */
   public static boolean compressed(String uri) {
     return uri.endsWith(".gz") || uri.endsWith(".bz2");
@@ -24,6 +31,12 @@ public final class DocumentInput {
       throw new IOException("Cannot read a byte range of compressed " + uri);
     }
     Path path = new Path(uri);
+    if (local(path)) {
+      java.nio.channels.FileChannel ch =
+          java.nio.channels.FileChannel.open(java.nio.file.Paths.get(path.toUri()));
+      ch.position(offset);
+      return java.nio.channels.Channels.newInputStream(ch);
+    }
     FSDataInputStream in = path.getFileSystem(conf).open(path);
     try {
       in.seek(offset);
@@ -36,8 +49,13 @@ public final class DocumentInput {
 
   public static InputStream open(String uri, Configuration conf) throws IOException {
     Path path = new Path(uri);
-    FileSystem fs = path.getFileSystem(conf);
-    InputStream raw = fs.open(path);
+    InputStream raw;
+    if (local(path)) {
+      raw = java.nio.file.Files.newInputStream(java.nio.file.Paths.get(path.toUri()));
+    } else {
+      FileSystem fs = path.getFileSystem(conf);
+      raw = fs.open(path);
+    }
     if (!compressed(uri)) {
       return raw;
     }

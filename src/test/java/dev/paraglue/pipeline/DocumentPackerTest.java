@@ -18,31 +18,44 @@ class DocumentPackerTest {
     return out;
   }
 
+  private static long load(List<SourceDocument> bin) {
+    return bin.stream().mapToLong(SourceDocument::getSize).sum();
+  }
+
   @Test
-  void manySmallDocuments_fillFewBins_withEveryDocumentOnce() {
+  void manySmallDocuments_fillAFewEvenTasks_withEveryDocumentOnce() {
     List<SourceDocument> docs = docs(20_000, 50 * 1024);
-    List<List<SourceDocument>> bins = DocumentPacker.pack(docs, 2, 128 * MB, 4 * MB);
-    assertThat(bins.size()).isBetween(2, 1000);
+    List<List<SourceDocument>> bins = DocumentPacker.pack(docs, 2, 512 * MB, 64 * 1024);
+    assertThat(bins).hasSize(2);
     assertThat(bins.stream().mapToInt(List::size).sum()).isEqualTo(20_000);
     assertThat(bins.stream().flatMap(List::stream).distinct().count()).isEqualTo(20_000);
+    assertThat(Math.abs(load(bins.get(0)) - load(bins.get(1)))).isLessThanOrEqualTo(50 * 1024);
   }
 
   @Test
-  void fewDocuments_spreadOverTheCores() {
-    List<List<SourceDocument>> bins = DocumentPacker.pack(docs(8, 1024), 4, 128 * MB, 4 * MB);
-    assertThat(bins).hasSizeGreaterThanOrEqualTo(4);
+  void moreDataThanATaskHolds_usesMoreRoundsOfTasks() {
+    List<List<SourceDocument>> bins = DocumentPacker.pack(docs(100, 30 * MB), 2, 512 * MB, 0);
+    assertThat(bins).hasSize(6); // 3 GB over 2 cores at most 512 MB each: 3 rounds
+    assertThat(bins).allSatisfy(b -> assertThat(load(b)).isLessThanOrEqualTo(512 * MB));
   }
 
   @Test
-  void largeDocument_getsABinOfItsOwn() {
+  void fewDocuments_neverMoreTasksThanDocuments() {
+    assertThat(DocumentPacker.pack(docs(1, 1024), 4, 512 * MB, 0)).hasSize(1);
+  }
+
+  @Test
+  void largestGoFirst_toTheLightestTask() {
     List<SourceDocument> docs = docs(10, MB);
-    docs.add(new SourceDocument("big", "file:/big", 1024 * MB, 0, List.of()));
-    List<List<SourceDocument>> bins = DocumentPacker.pack(docs, 2, 128 * MB, 4 * MB);
-    assertThat(bins.get(0)).extracting(SourceDocument::getDocId).containsExactly("big");
+    docs.add(new SourceDocument("big", "file:/big", 100 * MB, 0, List.of()));
+    List<List<SourceDocument>> bins = DocumentPacker.pack(docs, 2, 512 * MB, 0);
+    assertThat(bins).hasSize(2);
+    assertThat(bins)
+        .anySatisfy(b -> assertThat(b).extracting(SourceDocument::getDocId).containsExactly("big"));
   }
 
   @Test
-  void noDocuments_noBins() {
-    assertThat(DocumentPacker.pack(List.of(), 2, 128 * MB, 4 * MB)).isEmpty();
+  void noDocuments_noTasks() {
+    assertThat(DocumentPacker.pack(List.of(), 2, 512 * MB, 0)).isEmpty();
   }
 }

@@ -36,6 +36,7 @@ jar=$root/target/paraglue-glue.jar
 classpath_file=$root/target/paraglue-local.classpath
 results=$work/results.tsv
 : >"$results"
+: >"$work/failures.tsv"
 
 echo "bench: building paraglue" >&2
 (cd "$root" && mvn -B -q -DskipTests package \
@@ -78,6 +79,10 @@ measure() {
   local secs rss
   read -r secs rss < <(tail -n 1 "$timing")
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$tool" "$secs" "$((rss / 1024))" "$rc" "$nbytes" >>"$results"
+  if ((rc != 0)); then
+    printf '%s\t%s\t%s\n' "$scenario" "$tool" \
+      "$(grep -m1 -E '^[a-z]+\.[A-Za-z.]+(Error|Exception)' "$log" | cut -c1-160 || echo "exit $rc")" >>"$work/failures.tsv"
+  fi
   printf 'bench: %-8s %-14s %8ss  %6s MB peak  exit %s\n' "$scenario" "$tool" "$secs" "$((rss / 1024))" "$rc" >&2
 }
 
@@ -146,5 +151,6 @@ for s in "${wanted[@]}"; do
   esac
 done
 
-java "$bench/Report.java" "$results" "$work/checks.tsv" "$root/jobs/bench/RESULTS.md" "$command_line"
+java "$bench/Report.java" "$results" "$work/checks.tsv" "$root/jobs/bench/RESULTS.md" "$command_line" \
+  "$work/failures.tsv"
 echo "bench: wrote jobs/bench/RESULTS.md" >&2

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The splitter alone under JMH (one thread): ASCII and CJK inputs. Prints MB/s per case.
+#   jobs/bench/jmh.sh [JMH options]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+mvn -B -q -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/test.classpath
+java -cp "target/test-classes:target/classes:$(cat target/test.classpath)" org.openjdk.jmh.Main \
+  -rf json -rff target/jmh.json "${@:-SplitterBenchmark}" | tee target/jmh.txt
+# Inputs are 64 MiB (ascii) and about 64 MiB (cjk): ops/s x input MiB = MiB/s.
+java -cp "target/test-classes:target/classes:$(cat target/test.classpath)" \
+  jobs/bench/JmhThroughput.java target/jmh.json

@@ -1,0 +1,92 @@
+package dev.paraglue.trigger;
+
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.StartJobRunRequest;
+
+/**
+ * Starts runs with StartJobRun and {@code JobRunQueuingEnabled}. Throttling, concurrent-run limits,
+ * server errors and connection failures are retried with full-jitter exponential backoff while the
+ * invocation has time left; anything else fails at once.
+ */
+public final class GlueStarter implements JobStarter {
+  static final long BASE_DELAY_MILLIS = 100;
+  static final long MAX_DELAY_MILLIS = 5_000;
+
+  /** Time kept back to answer Lambda after the last attempt. */
+  static final long RESERVE_MILLIS = 1_000;
+
+  private final GlueClient glue;
+  private final LongSupplier clock;
+
+  public GlueStarter(GlueClient glue) {
+    this(glue, System::currentTimeMillis);
+  }
+
+  GlueStarter(GlueClient glue, LongSupplier clock) {
+    this.glue = glue;
+    this.clock = clock;
+  }
+
+  @Override
+  public String start(String jobName, Map<String, String> arguments, long deadlineMillis) {
+    StartJobRunRequest request =
+        StartJobRunRequest.builder()
+            .jobName(jobName)
+            .arguments(arguments)
+            .jobRunQueuingEnabled(true)
+            .build();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return glue.startJobRun(request).jobRunId();
+      } catch (AwsServiceException e) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        boolean retryable =
+            "ThrottlingException".equals(code)
+                || "ConcurrentRunsExceededException".equals(code)
+                || "InternalServiceException".equals(code)
+                || e.statusCode() >= 500
+                || e.isThrottlingException();
+        String why = (code == null ? "HTTP " + e.statusCode() : code);
+        if (!retryable || !sleepBeforeRetry(attempt, deadlineMillis)) {
+          throw new JobStarter.StartException(
+              "Cannot start Glue job " + jobName + " after " + attempt + " attempt(s): " + why,
+              retryable,
+              e);
+        }
+      } catch (SdkClientException e) {
+        if (!sleepBeforeRetry(attempt, deadlineMillis)) {
+          throw new JobStarter.StartException(
+              "Cannot start Glue job "
+                  + jobName
+                  + " after "
+                  + attempt
+                  + " attempt(s): "
+                  + e.getMessage(),
+              true,
+              e);
+        }
+      }
+    }
+  }
+
+  /** Sleeps a full-jitter backoff if it ends before the deadline; false when there is no time. */
+  private boolean sleepBeforeRetry(int attempt, long deadlineMillis) {
+    long cap = Math.min(MAX_DELAY_MILLIS, BASE_DELAY_MILLIS << Math.min(20, attempt - 1));
+    long delay = ThreadLocalRandom.current().nextLong(cap + 1);
+    if (clock.getAsLong() + delay + RESERVE_MILLIS > deadlineMillis) {
+      return false;
+    }
+    try {
+      Thread.sleep(delay);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.paraglue.trigger;
+
+import java.util.Map;
+
+/** Starts one Glue job run; the real one calls StartJobRun, the dry run prints the request. */
+public interface JobStarter {
+  /** Returns the run id; throws {@link StartException} when the run could not be started. */
+  String start(String jobName, Map<String, String> arguments, long deadlineMillis);
+
+  /** The run could not be started; {@code retryable} when waiting could have helped. */
+  final class StartException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final boolean retryable;
+
+    public StartException(String message, boolean retryable, Throwable cause) {
+      super(message, cause);
+      this.retryable = retryable;
+    }
+
+    public boolean retryable() {
+      return retryable;
+    }
+  }
+}

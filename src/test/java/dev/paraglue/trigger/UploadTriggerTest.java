@@ -1,0 +1,245 @@
+package dev.paraglue.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The handler on the example events of jobs/events/, with StartJobRun going through the real SDK
+ * client to a loopback server that speaks Glue's protocol. Given / when / then.
+ */
+class UploadTriggerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private FakeGlue glue;
+  private final Map<String, String> manifests = new HashMap<>();
+  private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void start() throws IOException {
+    glue = new FakeGlue();
+  }
+
+  @AfterEach
+  void stop() {
+    glue.close();
+  }
+
+  private static Map<String, String> env(String... extra) {
+    Map<String, String> env = new HashMap<>();
+    env.put(TriggerConfig.JOB_NAME, "paraglue");
+    env.put(TriggerConfig.SOURCE_TABLE, "raw.documents");
+    env.put(TriggerConfig.SOURCE_PREFIX, "s3://paraglue-demo/raw/");
+    env.put(TriggerConfig.OUTPUT_PREFIX, "s3://paraglue-demo/raw/_out/");
+    env.put(TriggerConfig.MANIFEST_PREFIX, "s3://paraglue-demo/manifests/");
+    for (int i = 0; i + 1 < extra.length; i += 2) {
+      env.put(extra[i], extra[i + 1]);
+    }
+    return env;
+  }
+
+  private UploadTrigger handler(Map<String, String> env) {
+    return new UploadTrigger(
+        TriggerConfig.fromEnvironment(env),
+        new GlueStarter(glue.client()),
+        manifests::put,
+        new JsonLog(new PrintStream(logs, true, StandardCharsets.UTF_8)));
+  }
+
+  private static byte[] event(String name) throws IOException {
+    return Files.readAllBytes(Path.of("jobs/events", name));
+  }
+
+  private Map<String, Object> handle(Map<String, String> env, byte[] payload) {
+    return handler(env).handle(payload, System.currentTimeMillis() + 10_000);
+  }
+
+  /** An S3 notification with the given encoded keys (and sequencers). */
+  private static byte[] s3Event(String eventName, String... keysAndSequencers) throws IOException {
+    ObjectNode root = (ObjectNode) JSON.readTree(event("s3-put.json"));
+    ArrayNode records = (ArrayNode) root.get("Records");
+    ObjectNode template = (ObjectNode) records.get(0).deepCopy();
+    records.removeAll();
+    for (int i = 0; i < keysAndSequencers.length; i += 2) {
+      ObjectNode r = template.deepCopy();
+      r.put("eventName", eventName);
+      ObjectNode object = (ObjectNode) r.get("s3").get("object");
+      object.put("key", keysAndSequencers[i]);
+      object.put("sequencer", keysAndSequencers[i + 1]);
+      records.add(r);
+    }
+    return JSON.writeValueAsBytes(root);
+  }
+
+  @Test
+  void s3Notification_withEncodedKeys_startsOneQueuedRunWithDecodedPaths() throws IOException {
+    Map<String, Object> response = handle(env(), event("s3-put.json"));
+
+    assertThat(glue.requests).hasSize(1);
+    assertThat(glue.targets).containsExactly("AWSGlue.StartJobRun");
+    JsonNode request = glue.requests.get(0);
+    assertThat(request.get("JobName").asText()).isEqualTo("paraglue");
+    assertThat(request.get("JobRunQueuingEnabled").asBoolean()).isTrue();
+    assertThat(request.get("Arguments").get("--source_table").asText()).isEqualTo("raw.documents");
+    assertThat(request.get("Arguments").get("--source_paths").asText())
+        .isEqualTo(
+            "s3://paraglue-demo/raw/dt=2026-11-29/meeting notes über.txt,"
+                + "s3://paraglue-demo/raw/dt=2026-11-29/中文.txt.gz");
+    assertThat(response.get("runs").toString()).contains("job_run_id=jr_1", "sources=2");
+    assertThat(response.get("ignored").toString()).contains("old.txt", "removal event");
+    assertThat(logs.toString(StandardCharsets.UTF_8))
+        .contains("\"event\":\"run_started\"", "\"job_run_id\":\"jr_1\"")
+        .doesNotContain("meeting notes");
+  }
+
+  @Test
+  void testEvent_isAcknowledged_andStartsNothing() throws IOException {
+    Map<String, Object> response = handle(env(), event("s3-test-event.json"));
+    assertThat(response).containsEntry("test_event", true);
+    assertThat(glue.requests).isEmpty();
+  }
+
+  @Test
+  void sqs_reportsExactlyTheMessagesNotStarted() throws IOException {
+    Map<String, Object> response = handle(env(), event("sqs-s3.json"));
+    assertThat(glue.requests).hasSize(1);
+    assertThat(glue.requests.get(0).get("Arguments").get("--source_paths").asText())
+        .isEqualTo("s3://paraglue-demo/raw/dt=2026-11-29/report 2026.md");
+    // Message 2 is a test event (fine); message 3's body is not a notification.
+    assertThat(response.get("batchItemFailures").toString())
+        .isEqualTo("[{itemIdentifier=1c1a0b3e-0000-4000-8000-000000000003}]");
+  }
+
+  @Test
+  void sqs_whenGlueKeepsFailing_returnsTheMessagesForRedelivery() throws IOException {
+    glue.otherwise(FakeGlue.Answer.SERVER_ERROR);
+    Map<String, Object> response =
+        handler(env()).handle(event("sqs-s3.json"), System.currentTimeMillis() + 6_000);
+    assertThat(glue.requests.size()).isGreaterThan(1);
+    assertThat(response.get("batchItemFailures").toString())
+        .contains("000000000001", "000000000003")
+        .doesNotContain("000000000002");
+    assertThat(response.get("runs").toString()).isEqualTo("[]");
+  }
+
+  @Test
+  void throttlingAndConcurrentRunLimits_areRetried_untilTheRunStarts() throws IOException {
+    glue.answer(FakeGlue.Answer.THROTTLE, FakeGlue.Answer.CONCURRENT, FakeGlue.Answer.SERVER_ERROR);
+    Map<String, Object> response = handle(env(), event("s3-put.json"));
+    assertThat(glue.requests).hasSize(4);
+    assertThat(glue.requests).allSatisfy(r -> assertThat(r).isEqualTo(glue.requests.get(0)));
+    assertThat(response.get("runs").toString()).contains("jr_4");
+  }
+
+  @Test
+  void directInvocation_whenTheJobCannotStart_throwsSoLambdaRetries() throws IOException {
+    glue.otherwise(FakeGlue.Answer.NOT_FOUND);
+    assertThatThrownBy(() -> handle(env(), event("s3-put.json")))
+        .hasMessage("Cannot start Glue job paraglue after 1 attempt(s): EntityNotFoundException");
+    assertThat(glue.requests).hasSize(1);
+  }
+
+  @Test
+  void eventBridge_keyWithAComma_goesThroughAManifest() throws IOException {
+    Map<String, Object> response = handle(env(), event("eventbridge-object-created.json"));
+    JsonNode args = glue.requests.get(0).get("Arguments");
+    assertThat(args.has("--source_paths")).isFalse();
+    String manifest = args.get("--source_manifest").asText();
+    assertThat(manifest).startsWith("s3://paraglue-demo/manifests/manifest-").endsWith(".txt");
+    assertThat(manifests)
+        .containsEntry(manifest, "s3://paraglue-demo/raw/dt=2026-11-29/notes, final.txt\n");
+    assertThat(response.get("runs").toString()).contains("manifest=" + manifest);
+  }
+
+  @Test
+  void moreKeysThanTheLimit_useAManifest_namedByItsContent() throws IOException {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      keys.add("raw/batch/doc-" + i + ".txt");
+      keys.add("00A" + i);
+    }
+    byte[] payload = s3Event("ObjectCreated:Put", keys.toArray(new String[0]));
+    Map<String, String> env = env(TriggerConfig.MAX_KEYS_PER_RUN, "5");
+    handle(env, payload);
+    handle(env, payload); // a redelivery rewrites the same manifest
+    String first = glue.requests.get(0).get("Arguments").get("--source_manifest").asText();
+    String second = glue.requests.get(1).get("Arguments").get("--source_manifest").asText();
+    assertThat(second).isEqualTo(first);
+    assertThat(manifests).hasSize(1);
+    assertThat(manifests.get(first).lines()).hasSize(6);
+  }
+
+  @Test
+  void duplicates_collapse_andTheNewestSequencerWins() throws IOException {
+    byte[] payload =
+        s3Event(
+            "ObjectCreated:Put",
+            "raw/a.txt",
+            "0055AED6DCD90281E5",
+            "raw/a.txt",
+            "0055AED6DCD90281F0",
+            "raw/b.md",
+            "01");
+    handle(env(), payload);
+    assertThat(glue.requests.get(0).get("Arguments").get("--source_paths").asText())
+        .isEqualTo("s3://paraglue-demo/raw/a.txt,s3://paraglue-demo/raw/b.md");
+    assertThat(ObjectEvent.compareSequencers("0055AED6DCD90281F0", "55AED6DCD90281E5"))
+        .isPositive();
+  }
+
+  @Test
+  void keysThatAreNotSources_areIgnoredWithAReason_andNothingStarts() throws IOException {
+    byte[] payload =
+        s3Event(
+            "ObjectCreated:Put",
+            "raw/folder/",
+            "01",
+            "raw/_out/documents/x.txt",
+            "02",
+            "raw/image.png",
+            "03",
+            "elsewhere/x.txt",
+            "04");
+    Map<String, Object> response = handle(env(), payload);
+    assertThat(glue.requests).isEmpty();
+    assertThat(response.get("ignored").toString())
+        .contains("folder marker")
+        .contains("under the output prefix s3://paraglue-demo/raw/_out/")
+        .contains("suffix not accepted (.txt,.md,.text,.gz,.bz2)")
+        .contains("outside the watched prefix s3://paraglue-demo/raw/");
+  }
+
+  @Test
+  void unknownShape_namesWhatArrived_withoutEchoingThePayload() {
+    byte[] payload =
+        "{\"hello\":\"secret document text\",\"n\":1}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> handle(env(), payload))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot read event: unknown shape with top-level fields [hello, n]");
+  }
+
+  @Test
+  void missingJobName_isAConfigurationError() {
+    Map<String, String> env = env();
+    env.remove(TriggerConfig.JOB_NAME);
+    assertThatThrownBy(() -> TriggerConfig.fromEnvironment(env))
+        .hasMessage("Cannot start runs: PARAGLUE_JOB_NAME is not set");
+  }
+}

@@ -21,6 +21,26 @@ public final class LocalCatalog {
     return "jdbc:derby:;databaseName=" + home.resolve("metastore_db") + ";create=true";
   }
 
+  /**
+   * Settings that make {@code s3://} and {@code s3a://} work where EMRFS is absent: S3A for both
+   * schemes, and, for an S3-compatible endpoint (a local server), path-style access with the
+   * endpoint's scheme deciding TLS.
+   */
+  public static SparkSession.Builder s3(SparkSession.Builder b, String endpoint) {
+    b = b.config("spark.hadoop.fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
+    if (endpoint == null || endpoint.isBlank()) {
+      return b;
+    }
+    return b.config("spark.hadoop.fs.s3a.endpoint", endpoint)
+        .config("spark.hadoop.fs.s3a.path.style.access", "true")
+        .config(
+            "spark.hadoop.fs.s3a.connection.ssl.enabled",
+            Boolean.toString(endpoint.startsWith("https")))
+        .config(
+            "spark.hadoop.fs.s3a.endpoint.region",
+            System.getenv().getOrDefault("AWS_REGION", "us-east-1"));
+  }
+
   /** A session builder on the embedded catalog under {@code home}. */
   public static SparkSession.Builder builder(Path home, String master) {
     Path abs = home.toAbsolutePath().normalize();
@@ -34,7 +54,8 @@ public final class LocalCatalog {
     System.setProperty("derby.system.home", abs.toString());
     System.setProperty("derby.stream.error.file", abs.resolve("derby.log").toString());
     prepareLockTables(abs);
-    return SparkSession.builder()
+    SparkSession.Builder b = SparkSession.builder();
+    return s3(b, System.getenv("PARAGLUE_S3_ENDPOINT"))
         .master(master)
         .appName("paraglue")
         .enableHiveSupport()

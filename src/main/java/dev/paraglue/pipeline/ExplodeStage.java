@@ -178,19 +178,9 @@ public final class ExplodeStage {
     /** Ends a unit: its output closed and measured, its digest held against pass 1's. */
     private void finishUnit() throws IOException {
       DocumentDigest written = reassembler.finish();
-      out.close();
-      out = null;
       DocumentSummary now = ReadUnits.summary(doc, reader);
       closeReader();
-      String key = doc.getOutputKey();
-      long stored =
-          doc.ranged()
-              ? output.partLength(key, doc.getRangeIndex(), conf.get())
-              : output.stagedLength(key, conf.get());
-      long expectedBytes =
-          doc.ranged()
-              ? Math.max(0, written.outputBytes() - (written.paragraphs() > 0 ? 1 : 0))
-              : written.outputBytes();
+      // Checked before the output is closed: on an object store, closing is what publishes it.
       if (!now.ok()) {
         throw new VerificationException(
             doc.getDocId(), "it changed since validation (" + now.getReason() + ")");
@@ -207,6 +197,20 @@ public final class ExplodeStage {
                 + " with "
                 + Long.toHexString(promised.getChecksum()));
       }
+      out.close();
+      out = null;
+      if (!output.lengthNeedsCheck(conf.get())) {
+        return;
+      }
+      String key = doc.getOutputKey();
+      long stored =
+          doc.ranged()
+              ? output.partLength(key, doc.getRangeIndex(), conf.get())
+              : output.stagedLength(key, conf.get());
+      long expectedBytes =
+          doc.ranged()
+              ? Math.max(0, written.outputBytes() - (written.paragraphs() > 0 ? 1 : 0))
+              : written.outputBytes();
       if (stored != expectedBytes) {
         throw new VerificationException(
             doc.getDocId(), "stored object has " + stored + " bytes, expected " + expectedBytes);
@@ -227,11 +231,17 @@ public final class ExplodeStage {
         closeReader();
       }
       if (out != null) {
-        try {
-          out.close();
-        } catch (IOException e) {
-          // the task is ending; the staged object is discarded with the run
+        // A unit left half-written must not be published: abort where the store can.
+        if (out instanceof org.apache.hadoop.fs.Abortable a) {
+          a.abort();
+        } else {
+          try {
+            out.close();
+          } catch (IOException e) {
+            // the task is ending; the staged object is discarded with the run
+          }
         }
+        out = null;
       }
     }
   }

@@ -22,6 +22,12 @@ public interface StagedOutput extends Serializable {
   /** The stored length of a staged part. */
   long partLength(String key, int index, Configuration conf) throws IOException;
 
+  /**
+   * False where a closed object is known to hold exactly what was written (an object store's PUT),
+   * so reading its length back would only cost a request.
+   */
+  boolean lengthNeedsCheck(Configuration conf) throws IOException;
+
   /** Where the staged object is, for messages. */
   String describe(String key);
 }

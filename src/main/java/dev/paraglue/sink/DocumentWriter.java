@@ -22,9 +22,21 @@ public final class DocumentWriter implements StagedOutput {
   private final String outputRoot;
   private final String runId;
 
+  /** Object stores written directly, without staging and rename. */
+  private static final java.util.Set<String> OBJECT_STORES =
+      java.util.Set.of("s3", "s3a", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss");
+
+  private final boolean direct;
+
   public DocumentWriter(String outputRoot, String runId) {
     this.outputRoot = outputRoot;
     this.runId = runId;
+    this.direct = OBJECT_STORES.contains(new Path(outputRoot).toUri().getScheme());
+  }
+
+  @Override
+  public boolean lengthNeedsCheck(Configuration conf) {
+    return !direct;
   }
 
   public Path stagingRoot() {
@@ -32,7 +44,7 @@ public final class DocumentWriter implements StagedOutput {
   }
 
   public Path staged(String key) {
-    return child(stagingRoot(), key);
+    return direct ? published(key) : child(stagingRoot(), key);
   }
 
   public Path published(String key) {
@@ -110,6 +122,9 @@ public final class DocumentWriter implements StagedOutput {
 
   /** Moves a staged object to its published key, replacing what a previous run wrote. */
   public void publish(String key, Configuration conf) throws IOException {
+    if (direct) {
+      return; // written in place
+    }
     Path from = staged(key);
     Path to = published(key);
     FileSystem fs = to.getFileSystem(conf);

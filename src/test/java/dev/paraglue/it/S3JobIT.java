@@ -1,0 +1,202 @@
+package dev.paraglue.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paraglue.job.JobRunner;
+import dev.paraglue.job.RunResult;
+import dev.paraglue.text.Paragraph;
+import dev.paraglue.text.ParagraphSplitter;
+import dev.paraglue.text.Reassembler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The whole job on a real S3 API server (S3Mock on loopback) through S3A: the raw table's location,
+ * the manifest, the output and the Iceberg warehouse all on S3.
+ */
+class S3JobIT {
+  static final String BUCKET = "paraglue-it";
+  private static S3MockServer s3Server;
+  private static S3Client s3;
+  private static SparkSession spark;
+  private static final Map<String, byte[]> uploaded = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path home =
+        Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "paraglue-s3");
+    s3Server = new S3MockServer(BUCKET, home.resolve("s3"));
+    s3 = s3Server.client();
+    spark = s3Server.session(home);
+    spark.sql("CREATE DATABASE s3db LOCATION 's3a://" + BUCKET + "/warehouse/s3db.db'");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+    if (s3Server != null) {
+      s3Server.close();
+    }
+  }
+
+  private static void put(String key, byte[] body) {
+    s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(body));
+    uploaded.put(key, body);
+  }
+
+  private static byte[] get(String key) {
+    return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
+  }
+
+  private static RunResult run(String... args) {
+    return new JobRunner(spark).run(args);
+  }
+
+  @Test
+  void wholeJob_onS3_withAwkwardKeys_nestedPartitions_multipart_andManySmallObjects()
+      throws IOException {
+    put(
+        "raw/dt=2026-11-01/region=eu/with space.txt",
+        "space in the key\n\nsecond\n".getBytes(UTF_8));
+    put("raw/dt=2026-11-01/region=eu/plus+sign.txt", "plus\r\nsign\r\n".getBytes(UTF_8));
+    put("raw/dt=2026-11-01/region=us/中文 😀.md", "中文段落\n\n😀 emoji\n".getBytes(UTF_8));
+    StringBuilder big = new StringBuilder();
+    for (int i = 0; big.length() < 12 << 20; i++) {
+      big.append("paragraph ").append(i).append(" of a document big enough for multipart\n\n");
+    }
+    put("raw/dt=2026-11-02/region=eu/big.txt", big.toString().getBytes(UTF_8));
+    for (int i = 0; i < 2000; i++) {
+      put(
+          "raw/dt=2026-11-03/region=us/many/doc-" + i + ".txt",
+          ("small " + i + "\n\nend\n").getBytes(UTF_8));
+    }
+    spark.sql(
+        "CREATE EXTERNAL TABLE s3db.raw (line string) PARTITIONED BY (dt string, region string)"
+            + " STORED AS TEXTFILE LOCATION 's3a://"
+            + BUCKET
+            + "/raw'");
+    spark.sql("MSCK REPAIR TABLE s3db.raw");
+
+    RunResult r =
+        run(
+            "--source_table", "s3db.raw",
+            "--output_path", "s3://" + BUCKET + "/out",
+            "--paragraph_table", "s3db.paragraphs",
+            "--documents_table", "s3db.documents",
+            "--JOB_RUN_ID", "jr_s3");
+
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    assertThat(r.report().get().count("processed")).isEqualTo(uploaded.size());
+    long expectedRows = 0;
+    for (Map.Entry<String, byte[]> e : uploaded.entrySet()) {
+      expectedRows += ParagraphSplitter.split(e.getValue()).paragraphs().size();
+    }
+    assertThat(spark.table("s3db.paragraphs").count()).isEqualTo(expectedRows);
+    for (String key :
+        List.of(
+            "raw/dt=2026-11-01/region=eu/with space.txt",
+            "raw/dt=2026-11-01/region=eu/plus+sign.txt",
+            "raw/dt=2026-11-01/region=us/中文 😀.md",
+            "raw/dt=2026-11-02/region=eu/big.txt",
+            "raw/dt=2026-11-03/region=us/many/doc-1999.txt")) {
+      List<Paragraph> expected = ParagraphSplitter.split(uploaded.get(key)).paragraphs();
+      byte[] out = get("out/documents/" + key.substring("raw/".length()));
+      assertThat(out)
+          .as(key)
+          .isEqualTo(Reassembler.reassemble(expected.stream().map(Paragraph::text).toList()));
+    }
+    assertThat(
+            spark
+                .sql("SELECT DISTINCT region FROM s3db.paragraphs ORDER BY 1")
+                .as(Encoders.STRING())
+                .collectAsList())
+        .containsExactly("eu", "us");
+    assertThat(
+            spark
+                .sql("SELECT file_path FROM s3db.paragraphs.files")
+                .as(Encoders.STRING())
+                .collectAsList())
+        .allMatch(p -> p.startsWith("s3a://" + BUCKET + "/warehouse/s3db.db/paragraphs/"));
+    assertThat(get("out/_runs/jr_s3.json")).isNotEmpty();
+
+    // Unchanged on S3: nothing to do.
+    RunResult again =
+        run(
+            "--source_table",
+            "s3db.raw",
+            "--output_path",
+            "s3://" + BUCKET + "/out",
+            "--paragraph_table",
+            "s3db.paragraphs",
+            "--documents_table",
+            "s3db.documents");
+    assertThat(again.report().get().count("processed")).isZero();
+    assertThat(again.report().get().count("skipped_unchanged")).isEqualTo(uploaded.size());
+
+    // A manifest on S3, naming two objects and one that is gone.
+    String manifest =
+        "s3://"
+            + BUCKET
+            + "/raw/dt=2026-11-01/region=eu/with space.txt\n"
+            + "s3a://"
+            + BUCKET
+            + "/raw/dt=2026-11-01/region=us/中文 😀.md\n"
+            + "s3://"
+            + BUCKET
+            + "/raw/dt=2026-11-01/region=eu/gone.txt\n";
+    s3.putObject(b -> b.bucket(BUCKET).key("manifests/m1.txt"), RequestBody.fromString(manifest));
+    RunResult m =
+        run(
+            "--source_table",
+            "s3db.raw",
+            "--source_manifest",
+            "s3://" + BUCKET + "/manifests/m1.txt",
+            "--output_path",
+            "s3://" + BUCKET + "/out",
+            "--incremental",
+            "false",
+            "--paragraph_table",
+            "s3db.paragraphs",
+            "--documents_table",
+            "s3db.documents");
+    assertThat(m.exitCode()).as(m.message()).isZero();
+    assertThat(m.report().get().count("processed")).isEqualTo(2);
+    assertThat(m.report().get().rejected())
+        .singleElement()
+        .satisfies(p -> assertThat(p.docId()).isEqualTo("dt=2026-11-01/region=eu/gone.txt"));
+    assertThat(spark.table("s3db.paragraphs").count()).isEqualTo(expectedRows);
+  }
+
+  @Test
+  void missingBucket_isAOneLineErrorNamingTheUri() {
+    RunResult r =
+        run(
+            "--source_paths",
+            "s3://no-such-bucket/raw/",
+            "--output_path",
+            "s3://" + BUCKET + "/out2",
+            "--paragraph_table",
+            "s3db.p2",
+            "--documents_table",
+            "s3db.d2");
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.message()).contains("s3://no-such-bucket/raw").doesNotContain("\n");
+  }
+}

@@ -1,0 +1,149 @@
+package dev.paraglue.it;
+
+import dev.paraglue.local.LocalCatalog;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A real S3 API server on loopback: S3Mock's exec jar (copied by the build to target/s3mock) run as
+ * its own process on a free port, with one bucket, stopped when closed.
+ */
+public final class S3MockServer implements AutoCloseable {
+  static final String ACCESS_KEY = "paraglue-test";
+  static final String SECRET_KEY = "paraglue-test-secret";
+
+  final int port;
+  final String bucket;
+  private final Process process;
+
+  public S3MockServer(String bucket, Path root) throws IOException, InterruptedException {
+    this.bucket = bucket;
+    this.port = freePort();
+    Path jar;
+    try (var s = Files.list(Path.of("target/s3mock"))) {
+      jar =
+          s.filter(p -> p.toString().endsWith(".jar"))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "Cannot start S3Mock: no jar in target/s3mock (run mvn verify)"));
+    }
+    Files.createDirectories(root);
+    Path log = root.resolveSibling("s3mock.log");
+    process =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m",
+                    "-jar",
+                    jar.toString(),
+                    "--http.port=" + port,
+                    "--server.port=0",
+                    "--server.address=127.0.0.1",
+                    "--com.adobe.testing.s3mock.store.initial-buckets=" + bucket,
+                    "--com.adobe.testing.s3mock.store.root=" + root,
+                    "--logging.level.root=WARN"))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (!accepting()) {
+      if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("Cannot start S3Mock on port " + port + ": see " + log);
+      }
+      Thread.sleep(200);
+    }
+    // The port opens before the buckets exist: wait until the bucket answers.
+    try (S3Client s3 = client()) {
+      while (true) {
+        try {
+          s3.headBucket(b -> b.bucket(bucket));
+          break;
+        } catch (RuntimeException e) {
+          if (Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException("Cannot reach bucket " + bucket + " on S3Mock", e);
+          }
+          Thread.sleep(200);
+        }
+      }
+    }
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public S3Client client() {
+    return S3Client.builder()
+        .endpointOverride(URI.create(endpoint()))
+        .region(Region.US_EAST_1)
+        .forcePathStyle(true)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  /**
+   * A local session on the embedded catalog under {@code home}, with S3A pointed at this server.
+   */
+  public SparkSession session(Path home) {
+    return LocalCatalog.s3(LocalCatalog.builder(home, "local[2]"), endpoint())
+        .config("spark.hadoop.fs.s3a.access.key", ACCESS_KEY)
+        .config("spark.hadoop.fs.s3a.secret.key", SECRET_KEY)
+        .config(
+            "spark.hadoop.fs.s3a.aws.credentials.provider",
+            "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
+        .config("spark.hadoop.fs.s3a.multipart.size", "5242880")
+        .config("spark.hadoop.fs.s3a.multipart.threshold", "5242880")
+        .config("spark.hadoop.fs.s3a.attempts.maximum", "2")
+        .config("spark.hadoop.fs.s3a.retry.limit", "2")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate();
+  }
+
+  private boolean accepting() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

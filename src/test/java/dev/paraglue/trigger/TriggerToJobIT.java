@@ -1,0 +1,195 @@
+package dev.paraglue.trigger;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paraglue.it.S3MockServer;
+import dev.paraglue.job.JobRunner;
+import dev.paraglue.job.RunResult;
+import dev.paraglue.text.ParagraphSplitter;
+import dev.paraglue.text.Reassembler;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * End to end on this machine: documents put into S3Mock, the S3 event for them, the handler (Glue
+ * at the wire on loopback, manifests to S3Mock), and then the job run locally with exactly the
+ * arguments the handler sent, plus the ones a Glue job definition holds.
+ */
+class TriggerToJobIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BUCKET = "paraglue-e2e";
+  private static S3MockServer server;
+  private static S3Client s3;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path home =
+        Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "paraglue-e2e");
+    server = new S3MockServer(BUCKET, home.resolve("s3"));
+    s3 = server.client();
+    spark = server.session(home);
+    spark.sql("CREATE DATABASE e2e LOCATION 's3a://" + BUCKET + "/warehouse/e2e.db'");
+    spark.sql(
+        "CREATE EXTERNAL TABLE e2e.raw (line string) PARTITIONED BY (dt string)"
+            + " STORED AS TEXTFILE LOCATION 's3a://"
+            + BUCKET
+            + "/raw'");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** An S3 notification for these keys, encoded the way S3 encodes them. */
+  private static byte[] notification(List<String> keys) throws Exception {
+    ObjectNode root =
+        (ObjectNode) JSON.readTree(Files.readAllBytes(Path.of("jobs/events/s3-put.json")));
+    ArrayNode records = (ArrayNode) root.get("Records");
+    ObjectNode template = (ObjectNode) records.get(0).deepCopy();
+    records.removeAll();
+    int seq = 0;
+    for (String key : keys) {
+      ObjectNode r = template.deepCopy();
+      ((ObjectNode) r.get("s3").get("bucket")).put("name", BUCKET);
+      ObjectNode object = (ObjectNode) r.get("s3").get("object");
+      object.put("key", URLEncoder.encode(key, UTF_8).replace("%2F", "/"));
+      object.put("sequencer", String.format("%018X", ++seq));
+      records.add(r);
+    }
+    return JSON.writeValueAsBytes(root);
+  }
+
+  private static Map<String, String> startArguments(Map<String, String> env, byte[] event)
+      throws Exception {
+    try (FakeGlue glue = new FakeGlue()) {
+      UploadTrigger handler =
+          new UploadTrigger(
+              TriggerConfig.fromEnvironment(env),
+              new GlueStarter(glue.client()),
+              new S3ManifestStore(s3),
+              new JsonLog(new PrintStream(new ByteArrayOutputStream(), true, UTF_8)));
+      handler.handle(event, System.currentTimeMillis() + 10_000);
+      assertThat(glue.requests).hasSize(1);
+      JsonNode args = glue.requests.get(0).get("Arguments");
+      Map<String, String> out = new HashMap<>();
+      for (Iterator<String> it = args.fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        out.put(name, args.get(name).asText());
+      }
+      return out;
+    }
+  }
+
+  private static RunResult runJob(Map<String, String> sent, String runId) {
+    List<String> argv = new ArrayList<>();
+    sent.forEach(
+        (k, v) -> {
+          argv.add(k);
+          argv.add(v);
+        });
+    // What the Glue job definition's DefaultArguments add to every run.
+    argv.addAll(
+        List.of(
+            "--output_path",
+            "s3://" + BUCKET + "/out",
+            "--paragraph_table",
+            "e2e.paragraphs",
+            "--documents_table",
+            "e2e.documents",
+            "--JOB_RUN_ID",
+            runId));
+    return new JobRunner(spark).run(argv.toArray(new String[0]));
+  }
+
+  private static Map<String, String> env(String... extra) {
+    Map<String, String> env = new HashMap<>();
+    env.put(TriggerConfig.JOB_NAME, "paraglue");
+    env.put(TriggerConfig.SOURCE_TABLE, "e2e.raw");
+    env.put(TriggerConfig.SOURCE_PREFIX, "s3://" + BUCKET + "/raw/");
+    env.put(TriggerConfig.OUTPUT_PREFIX, "s3://" + BUCKET + "/out/");
+    env.put(TriggerConfig.MANIFEST_PREFIX, "s3://" + BUCKET + "/manifests/");
+    for (int i = 0; i + 1 < extra.length; i += 2) {
+      env.put(extra[i], extra[i + 1]);
+    }
+    return env;
+  }
+
+  private static void put(String key, String body) {
+    s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(body, UTF_8));
+  }
+
+  private static String get(String key) {
+    return s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asUtf8String();
+  }
+
+  @Test
+  void upload_event_handler_job_findsTheDocumentsAndRows() throws Exception {
+    Map<String, String> docs = new HashMap<>();
+    docs.put("raw/dt=2026-11-29/notes one.txt", "first paragraph\n\nsecond one\r\n");
+    docs.put("raw/dt=2026-11-29/中文+plus.md", "中文\n\n段落\n");
+    docs.forEach(TriggerToJobIT::put);
+    put("raw/dt=2026-11-29/picture.png", "not text");
+    List<String> keys = new ArrayList<>(docs.keySet());
+    keys.add("raw/dt=2026-11-29/picture.png");
+
+    Map<String, String> sent = startArguments(env(), notification(keys));
+    assertThat(sent).containsEntry("--source_table", "e2e.raw").containsKey("--source_paths");
+
+    RunResult r = runJob(sent, "jr_e2e_1");
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    assertThat(r.report().get().count("processed")).isEqualTo(2);
+    for (Map.Entry<String, String> d : docs.entrySet()) {
+      String expected =
+          new String(
+              Reassembler.reassemble(ParagraphSplitter.split(d.getValue().getBytes(UTF_8)).texts()),
+              UTF_8);
+      assertThat(get("out/documents/" + d.getKey().substring(4))).isEqualTo(expected);
+    }
+    assertThat(spark.sql("SELECT * FROM e2e.paragraphs WHERE run_id = 'jr_e2e_1'").count())
+        .isEqualTo(4);
+  }
+
+  @Test
+  void aBatchOverTheKeyLimit_goesThroughAManifestOnS3_andTheJobReadsIt() throws Exception {
+    put("raw/dt=2026-11-30/a.txt", "alpha\n");
+    put("raw/dt=2026-11-30/b, with comma.txt", "beta\n\ngamma\n");
+    byte[] event =
+        notification(List.of("raw/dt=2026-11-30/a.txt", "raw/dt=2026-11-30/b, with comma.txt"));
+
+    Map<String, String> sent = startArguments(env(TriggerConfig.MAX_KEYS_PER_RUN, "1"), event);
+    String manifest = sent.get("--source_manifest");
+    assertThat(manifest).startsWith("s3://" + BUCKET + "/manifests/manifest-");
+    assertThat(get(manifest.substring(("s3://" + BUCKET + "/").length())).lines()).hasSize(2);
+
+    RunResult r = runJob(sent, "jr_e2e_2");
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    assertThat(r.report().get().count("processed")).isEqualTo(2);
+    assertThat(get("out/documents/dt=2026-11-30/b, with comma.txt")).isEqualTo("beta\n\ngamma\n");
+  }
+}

@@ -118,6 +118,7 @@ run_others() { # scenario corpus nbytes memory
     "$bench/NaiveSparkBaseline.java" "$input" "$work/naive-$scenario"
   if command -v gawk >/dev/null; then
     rm -rf "$work/awk-$scenario"
+    # shellcheck disable=SC2016 # the script is for the inner bash and gawk, not this shell
     measure "$scenario" gawk "$nbytes" "$work/awk-$scenario.log" \
       bash -c 'mkdir -p "$2" && find "$1" -type f -print0 | xargs -0 gawk -v RS= -v out="$2" -v root="$1" '\''
         FNR == 1 { if (o) { printf "\n" > o; close(o) } rel = substr(FILENAME, length(root) + 2); gsub(/\//, "_", rel); o = out "/" rel; n = 0 }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Build paraglue, upload its artifacts and deploy conf/paraglue.template.json with the AWS CLI.
+#   jobs/deploy.sh BUCKET ARTIFACTS_BUCKET [STACK_NAME]
+# BUCKET is created by the stack (raw/, output/, manifests/, warehouse/); ARTIFACTS_BUCKET holds
+# the jars and is created if missing. KMS_KEY_ARN (optional) encrypts the bucket and the job.
+set -euo pipefail
+
+if (($# < 2)); then
+  sed -n '2,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+fi
+bucket=$1
+artifacts=$2
+stack=${3:-paraglue}
+prefix=paraglue/
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+echo "deploy: building" >&2
+mvn -B -q -DskipTests package
+
+if ! aws s3api head-bucket --bucket "$artifacts" >/dev/null 2>&1; then
+  echo "deploy: creating artifacts bucket $artifacts" >&2
+  aws s3 mb "s3://$artifacts"
+fi
+for f in target/paraglue-glue.jar target/paraglue-trigger.jar jobs/glue/paraglue_placeholder.scala; do
+  aws s3 cp "$f" "s3://$artifacts/$prefix$(basename "$f")"
+done
+
+overrides=("BucketName=$bucket" "ArtifactsBucket=$artifacts" "ArtifactsPrefix=$prefix" "JobName=$stack")
+if [[ -n ${KMS_KEY_ARN:-} ]]; then
+  overrides+=("KmsKeyArn=$KMS_KEY_ARN")
+fi
+echo "deploy: deploying stack $stack" >&2
+aws cloudformation deploy --template-file conf/paraglue.template.json --stack-name "$stack" \
+  --capabilities CAPABILITY_IAM --parameter-overrides "${overrides[@]}"
+# The function's code key does not change between versions: point it at the new jar.
+aws lambda update-function-code --function-name "$stack-trigger" \
+  --s3-bucket "$artifacts" --s3-key "${prefix}paraglue-trigger.jar" >/dev/null
+
+cat <<MSG
+Deployed. Upload documents under s3://$bucket/raw/ (e.g. raw/dt=2026-11-29/notes.txt) and the
+trigger starts the job, or start a run by hand:
+  aws glue start-job-run --job-name $stack --arguments '{"--source_table":"paraglue.raw_documents"}'
+Then query in Athena:  SELECT doc_id, paragraph_index, text FROM paraglue.paragraphs LIMIT 20;
+MSG

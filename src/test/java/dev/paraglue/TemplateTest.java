@@ -1,0 +1,160 @@
+package dev.paraglue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** conf/paraglue.template.json: references resolve, policies are narrow, no trigger loops. */
+class TemplateTest {
+  private static JsonNode template;
+  private static final Set<String> PSEUDO =
+      Set.of(
+          "AWS::AccountId",
+          "AWS::Region",
+          "AWS::Partition",
+          "AWS::NoValue",
+          "AWS::StackName",
+          "AWS::URLSuffix");
+
+  @BeforeAll
+  static void load() throws IOException {
+    template = new ObjectMapper().readTree(Path.of("conf/paraglue.template.json").toFile());
+  }
+
+  private static Set<String> names(String section) {
+    Set<String> out = new HashSet<>();
+    template.path(section).fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
+  private static void walk(JsonNode n, List<JsonNode> out) {
+    out.add(n);
+    n.elements().forEachRemaining(c -> walk(c, out));
+  }
+
+  @Test
+  void everyRefGetAttAndSubVariable_resolves() {
+    Set<String> params = names("Parameters");
+    Set<String> resources = names("Resources");
+    List<JsonNode> nodes = new ArrayList<>();
+    walk(template, nodes);
+    Pattern var = Pattern.compile("\\$\\{([^}!]+)}");
+    int checked = 0;
+    for (JsonNode n : nodes) {
+      if (!n.isObject()) {
+        continue;
+      }
+      if (n.has("Ref")) {
+        String r = n.get("Ref").asText();
+        assertThat(params.contains(r) || resources.contains(r) || PSEUDO.contains(r))
+            .as("Ref %s", r)
+            .isTrue();
+        checked++;
+      }
+      if (n.has("Fn::GetAtt")) {
+        assertThat(resources).contains(n.get("Fn::GetAtt").get(0).asText());
+        checked++;
+      }
+      if (n.has("Fn::Sub")) {
+        Matcher m = var.matcher(n.get("Fn::Sub").asText());
+        while (m.find()) {
+          String v = m.group(1).split("\\.")[0];
+          assertThat(params.contains(v) || resources.contains(v) || PSEUDO.contains(v))
+              .as("${%s}", v)
+              .isTrue();
+          checked++;
+        }
+      }
+      if (n.has("Condition") && n.get("Condition").isTextual()) {
+        assertThat(names("Conditions")).contains(n.get("Condition").asText());
+      }
+    }
+    assertThat(checked).isGreaterThan(30);
+  }
+
+  @Test
+  void policies_grantNoWildcardActions_andWildcardResourcesOnlyWhereAwsHasNoArn() {
+    List<JsonNode> nodes = new ArrayList<>();
+    walk(template.get("Resources"), nodes);
+    int statements = 0;
+    for (JsonNode n : nodes) {
+      if (!n.isObject() || !n.has("Effect") || !n.has("Action")) {
+        continue;
+      }
+      statements++;
+      List<String> actions = new ArrayList<>();
+      n.get("Action").forEach(a -> actions.add(a.asText()));
+      if (n.get("Action").isTextual()) {
+        actions.add(n.get("Action").asText());
+      }
+      assertThat(actions).noneMatch(a -> a.equals("*") || a.endsWith(":*"));
+      if (n.has("Resource")
+          && n.get("Resource").isTextual()
+          && n.get("Resource").asText().equals("*")) {
+        assertThat(actions).as("actions on *").containsOnly("cloudwatch:PutMetricData");
+        assertThat(n.has("Condition")).isTrue();
+      }
+    }
+    assertThat(statements).isGreaterThan(8);
+  }
+
+  @Test
+  void notification_firesOnlyForCreatedObjectsUnderTheRawPrefix_withAcceptedSuffixes() {
+    JsonNode configs =
+        template.at(
+            "/Resources/DocumentsBucket/Properties/NotificationConfiguration/LambdaConfigurations");
+    assertThat(configs.size()).isEqualTo(5);
+    Set<String> suffixes = new HashSet<>();
+    for (JsonNode c : configs) {
+      assertThat(c.get("Event").asText()).isEqualTo("s3:ObjectCreated:*");
+      JsonNode rules = c.at("/Filter/S3Key/Rules");
+      assertThat(rules.get(0).get("Name").asText()).isEqualTo("prefix");
+      assertThat(rules.get(0).get("Value").get("Ref").asText()).isEqualTo("RawPrefix");
+      suffixes.add(rules.get(1).get("Value").asText());
+    }
+    String env =
+        template
+            .at("/Resources/TriggerFunction/Properties/Environment/Variables/PARAGLUE_SUFFIXES")
+            .asText();
+    assertThat(suffixes).containsExactlyInAnyOrder(env.split(","));
+    String raw = template.at("/Parameters/RawPrefix/Default").asText();
+    String out = template.at("/Parameters/OutputPrefix/Default").asText();
+    assertThat(out.startsWith(raw) || raw.startsWith(out)).isFalse();
+    // And the trigger itself ignores the output prefix, should a user nest it under raw.
+    assertThat(
+            template
+                .at(
+                    "/Resources/TriggerFunction/Properties/Environment/Variables/PARAGLUE_OUTPUT_PREFIX")
+                .isMissingNode())
+        .isFalse();
+  }
+
+  @Test
+  void functionAndJob_pointAtClassesThatExist() throws ClassNotFoundException {
+    String handler = template.at("/Resources/TriggerFunction/Properties/Handler").asText();
+    assertThat(Class.forName(handler.substring(0, handler.indexOf("::")))).isNotNull();
+    assertThat(template.at("/Resources/TriggerFunction/Properties/Runtime").asText())
+        .isEqualTo("java21");
+    JsonNode args = template.at("/Resources/GlueJob/Properties/DefaultArguments");
+    assertThat(Class.forName(args.get("--class").asText())).isNotNull();
+    assertThat(template.at("/Resources/GlueJob/Properties/GlueVersion").asText()).isEqualTo("5.1");
+    assertThat(args.get("--datalake-formats").asText()).isEqualTo("iceberg");
+    for (Iterator<Map.Entry<String, JsonNode>> it = args.fields(); it.hasNext(); ) {
+      String name = it.next().getKey();
+      assertThat(name).startsWith("--");
+    }
+  }
+}

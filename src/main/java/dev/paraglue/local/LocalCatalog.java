@@ -27,7 +27,14 @@ public final class LocalCatalog {
    * endpoint's scheme deciding TLS.
    */
   public static SparkSession.Builder s3(SparkSession.Builder b, String endpoint) {
-    b = b.config("spark.hadoop.fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
+    b =
+        b.config("spark.hadoop.fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem")
+            // A wrong endpoint or a missing server fails in seconds with the URI, not minutes.
+            .config("spark.hadoop.fs.s3a.attempts.maximum", "3")
+            .config("spark.hadoop.fs.s3a.retry.limit", "3")
+            .config("spark.hadoop.fs.s3a.retry.interval", "200ms")
+            .config("spark.hadoop.fs.s3a.connection.establish.timeout", "5000")
+            .config("spark.hadoop.fs.s3a.connection.timeout", "20000");
     if (endpoint == null || endpoint.isBlank()) {
       return b;
     }

@@ -144,11 +144,7 @@ public final class IcebergTables {
     Column inDocs = col("doc_id").isin(docIds.toArray());
     Dataset<Row> existing = target.where(inDocs);
     if (existing.select("doc_id").limit(1).isEmpty()) {
-      try {
-        rows.writeTo(table).append();
-      } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-        throw new IllegalStateException("Cannot append to " + table + ": table not found", e);
-      }
+      append(table, rows);
       LOG.info("Appended the paragraphs of {} documents to {}", docIds.size(), table);
       return;
     }
@@ -169,50 +165,52 @@ public final class IcebergTables {
                 "left_anti")
             .select(targetCols)
             .withColumn("_deleted", lit(true));
-    String view = "paraglue_merge_" + Long.toHexString(System.nanoTime());
-    fresh.unionByName(vanished).createOrReplaceTempView(view);
     String ids = docIds.stream().map(IcebergTables::literal).collect(Collectors.joining(", "));
     try {
-      spark.sql(
-          "MERGE INTO "
-              + table
-              + " t USING "
-              + view
-              + " s ON t.doc_id IN ("
+      merge(
+          table,
+          fresh.unionByName(vanished),
+          "ON t.doc_id IN ("
               + ids
               + ") AND t.doc_id = s.doc_id AND t.paragraph_index = s.paragraph_index"
               + " WHEN MATCHED AND s._deleted THEN DELETE"
               + " WHEN MATCHED THEN UPDATE SET *"
               + " WHEN NOT MATCHED AND NOT s._deleted THEN INSERT *");
     } finally {
-      spark.catalog().dropTempView(view);
       rows.unpersist();
+    }
+  }
+
+  /** One MERGE commit of {@code source} (as {@code s}) into {@code table} (as {@code t}). */
+  private void merge(String table, Dataset<Row> source, String clauses) {
+    String view = "paraglue_merge_" + Long.toHexString(System.nanoTime());
+    source.createOrReplaceTempView(view);
+    try {
+      spark.sql("MERGE INTO " + table + " t USING " + view + " s " + clauses);
+    } finally {
+      spark.catalog().dropTempView(view);
+    }
+  }
+
+  /** One append commit. */
+  private static void append(String table, Dataset<Row> rows) {
+    try {
+      rows.writeTo(table).append();
+    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException("Cannot append to " + table + ": table not found", e);
     }
   }
 
   /** Upserts documents table rows by doc id, in one commit. */
   public void upsertDocuments(String table, Dataset<Row> rows) {
     if (spark.table(table).limit(1).isEmpty()) {
-      try {
-        rows.writeTo(table).append(); // a first run: nothing to match
-      } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-        throw new IllegalStateException("Cannot append to " + table + ": table not found", e);
-      }
+      append(table, rows); // a first run: nothing to match
       return;
     }
-    String view = "paraglue_docs_" + Long.toHexString(System.nanoTime());
-    rows.createOrReplaceTempView(view);
-    try {
-      spark.sql(
-          "MERGE INTO "
-              + table
-              + " t USING "
-              + view
-              + " s ON t.doc_id = s.doc_id"
-              + " WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *");
-    } finally {
-      spark.catalog().dropTempView(view);
-    }
+    merge(
+        table,
+        rows,
+        "ON t.doc_id = s.doc_id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *");
   }
 
   /**

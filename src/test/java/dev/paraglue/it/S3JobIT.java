@@ -185,6 +185,30 @@ class S3JobIT {
   }
 
   @Test
+  void wrongEndpoint_failsFast_withAOneLineErrorNamingTheUri() {
+    // Per-bucket S3A settings: this bucket's endpoint is a closed port.
+    spark
+        .sparkContext()
+        .hadoopConfiguration()
+        .set("fs.s3a.bucket.unreachable.endpoint", "http://127.0.0.1:9");
+    long start = System.nanoTime();
+    RunResult r =
+        run(
+            "--source_paths",
+            "s3://unreachable/raw/",
+            "--output_path",
+            "s3://" + BUCKET + "/out3",
+            "--paragraph_table",
+            "s3db.p3",
+            "--documents_table",
+            "s3db.d3");
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.message()).contains("s3://unreachable/raw").doesNotContain("\n");
+    assertThat(seconds).as("seconds to fail").isLessThan(120);
+  }
+
+  @Test
   void missingBucket_isAOneLineErrorNamingTheUri() {
     RunResult r =
         run(

@@ -20,6 +20,21 @@ public final class DocumentInput {
 
   /** Source URIs are qualified by the resolver, so a local one always says file:. */
 
+  /**
+   * Hadoop's bzip2 reader does not insist on the "BZh" header: without this check a file that is
+   * not bzip2 at all would be read as if it were, instead of being rejected.
+   */
+  private static InputStream requireBzip2Magic(InputStream raw, String uri) throws IOException {
+    java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 1 << 16);
+    in.mark(4);
+    byte[] magic = in.readNBytes(3);
+    if (magic.length < 3 || magic[0] != 'B' || magic[1] != 'Z' || magic[2] != 'h') {
+      throw new IOException("not bzip2 data (no BZh header): " + uri);
+    }
+    in.reset();
+    return in;
+  }
+
   /** Whether the object at this URI is decompressed before splitting. */
   public static boolean compressed(String uri) {
     return uri.endsWith(".gz") || uri.endsWith(".bz2");
@@ -65,6 +80,9 @@ public final class DocumentInput {
       throw new IOException("no codec for " + path.getName());
     }
     try {
+      if (uri.endsWith(".bz2")) {
+        raw = requireBzip2Magic(raw, uri);
+      }
       return codec.createInputStream(raw);
     } catch (IOException | RuntimeException e) {
       raw.close();

@@ -459,6 +459,49 @@ class ParagraphJobIT {
   }
 
   @Test
+  void hostileInputs_areRejectedWithTheirReason_andTheRestOfTheRunCompletes() throws IOException {
+    Path raw = home.resolve("hostile/raw");
+    byte[] noNewline = new byte[100 << 20];
+    java.util.Arrays.fill(noNewline, (byte) 'x');
+    put(raw.resolve("no-newline.txt"), noNewline);
+    put(raw.resolve("not-bzip2.txt.bz2"), "this is not bzip2 at all\n".getBytes(UTF_8));
+    put(raw.resolve("zero-bytes.txt"), new byte[0]);
+    put(raw.resolve("at-limit.txt"), ("a".repeat(1000) + "\n\nshort\n").getBytes(UTF_8));
+    put(raw.resolve("over-limit.txt"), ("a".repeat(1001) + "\n\nshort\n").getBytes(UTF_8));
+    byte[] random = new byte[4096];
+    new java.util.Random(7).nextBytes(random);
+    put(raw.resolve("random.txt"), random);
+    put(raw.resolve("fine.txt"), "fine\n".getBytes(UTF_8));
+    ByteArrayOutputStream bz = new ByteArrayOutputStream();
+    org.apache.hadoop.io.compress.BZip2Codec codec = new org.apache.hadoop.io.compress.BZip2Codec();
+    codec.setConf(new org.apache.hadoop.conf.Configuration());
+    try (java.io.OutputStream o = codec.createOutputStream(bz)) {
+      o.write("real bzip2\n\nsecond\n".getBytes(UTF_8));
+    }
+    put(raw.resolve("real.txt.bz2"), bz.toByteArray());
+
+    RunResult r =
+        run(args("hostile", home.resolve("hostile/out"), "--source_paths", raw.toUri().toString()));
+
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    assertThat(r.report().get().count("listed")).isEqualTo(8);
+    assertThat(r.report().get().rejected())
+        .extracting(p -> p.docId() + ":" + p.reason())
+        .containsExactlyInAnyOrder(
+            "no-newline.txt:paragraph-too-large",
+            "not-bzip2.txt.bz2:unreadable",
+            "over-limit.txt:paragraph-too-large",
+            "random.txt:" + ParagraphSplitter.split(random).outcome().rejection().reason().code());
+    assertThat(r.report().get().count("processed")).isEqualTo(4);
+    assertThat(home.resolve("hostile/out/documents/real.txt")).hasContent("real bzip2\n\nsecond\n");
+    assertThat(home.resolve("hostile/out/documents/zero-bytes.txt")).isEmptyFile();
+    assertThat(home.resolve("hostile/out/documents/at-limit.txt"))
+        .hasContent("a".repeat(1000) + "\n\nshort\n");
+    assertThat(rowsByDoc("hostile.paragraphs"))
+        .containsOnlyKeys("at-limit.txt", "fine.txt", "real.txt.bz2");
+  }
+
+  @Test
   void errors_giveOneLineReasons_andTheRightExitCodes() throws IOException {
     Path out = home.resolve("errors/out");
     RunResult missing = run(args("errors", out, "--source_table", "errors.nope"));

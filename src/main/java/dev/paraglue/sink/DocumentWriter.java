@@ -1,6 +1,7 @@
 package dev.paraglue.sink;
 
 import dev.paraglue.pipeline.StagedOutput;
+import dev.paraglue.source.ObjectStores;
 import dev.paraglue.text.Reassembler;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,16 +23,12 @@ public final class DocumentWriter implements StagedOutput {
   private final String outputRoot;
   private final String runId;
 
-  /** Object stores written directly, without staging and rename. */
-  private static final java.util.Set<String> OBJECT_STORES =
-      java.util.Set.of("s3", "s3a", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss");
-
   private final boolean direct;
 
   public DocumentWriter(String outputRoot, String runId) {
     this.outputRoot = outputRoot;
     this.runId = runId;
-    this.direct = OBJECT_STORES.contains(new Path(outputRoot).toUri().getScheme());
+    this.direct = ObjectStores.isObjectStore(new Path(outputRoot).toUri().getScheme());
   }
 
   @Override

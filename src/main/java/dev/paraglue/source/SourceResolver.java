@@ -306,7 +306,7 @@ public final class SourceResolver {
   static List<FileStatus> listRecursively(FileSystem fs, Path dir) throws IOException {
     List<FileStatus> out = new ArrayList<>();
     String scheme = fs.getUri().getScheme();
-    if (OBJECT_STORES.contains(scheme)) {
+    if (ObjectStores.isObjectStore(scheme)) {
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
       while (it.hasNext()) {
         LocatedFileStatus f = it.next();
@@ -329,9 +329,6 @@ public final class SourceResolver {
     }
     return out;
   }
-
-  private static final Set<String> OBJECT_STORES =
-      Set.of("s3", "s3a", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss");
 
   /** Hadoop's convention: names starting with _ or . below the listed path are not data. */
   private static boolean hidden(Path listed, Path file) {

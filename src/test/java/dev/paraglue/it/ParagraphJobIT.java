@@ -481,7 +481,12 @@ class ParagraphJobIT {
     put(raw.resolve("real.txt.bz2"), bz.toByteArray());
 
     RunResult r =
-        run(args("hostile", home.resolve("hostile/out"), "--source_paths", raw.toUri().toString()));
+        run(
+            "--output_path", home.resolve("hostile/out").toString(), // a bare path, no scheme
+            "--paragraph_table", "hostile.paragraphs",
+            "--documents_table", "hostile.documents",
+            "--max_paragraph_bytes", "1000",
+            "--source_paths", raw.toString());
 
     assertThat(r.exitCode()).as(r.message()).isZero();
     assertThat(r.report().get().count("listed")).isEqualTo(8);

@@ -318,6 +318,14 @@ class ParagraphJobIT {
                 "dt IN (SELECT doc_id FROM filt.documents)"));
     assertThat(subquery.exitCode()).isEqualTo(RunResult.BAD_INPUT);
     assertThat(spark.catalog().tableExists("filt.raw")).isTrue();
+
+    String outside = home.resolve("paths").toUri().toString();
+    RunResult notUnder =
+        run(args("filt", out, "--source_table", "filt.raw", "--source_paths", outside));
+    assertThat(notUnder.exitCode()).isEqualTo(RunResult.BAD_INPUT);
+    assertThat(notUnder.message())
+        .startsWith("Cannot use source file:")
+        .contains("not under the location of filt.raw");
   }
 
   @Test

@@ -220,17 +220,10 @@ public final class IcebergTables {
   public static Dataset<Row> paragraphRows(
       Dataset<Row> exploded, List<StructField> partitionColumns) {
     List<Column> cols = new ArrayList<>();
-    for (String c :
-        List.of(
-            "doc_id",
-            "paragraph_index",
-            "text",
-            "line_number",
-            "byte_offset",
-            "byte_length",
-            "char_count",
-            "run_id")) {
-      cols.add(col(c));
+    for (String c : exploded.columns()) {
+      if (!c.startsWith("partition_")) {
+        cols.add(col(c)); // the table's own columns, named by ExplodeStage.schema
+      }
     }
     for (int i = 0; i < partitionColumns.size(); i++) {
       StructField f = partitionColumns.get(i);

@@ -1,5 +1,6 @@
 package dev.paraglue.sink;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -20,7 +21,11 @@ public final class RunReport {
 
   /** A document that was not processed, with the reason and where in it the reason was found. */
   public record Problem(
-      String docId, String sourceUri, String reason, Long offset, String detail) {}
+      @JsonProperty("doc_id") String docId,
+      @JsonProperty("source_uri") String sourceUri,
+      @JsonProperty("reason") String reason,
+      @JsonProperty("offset") Long offset,
+      @JsonProperty("detail") String detail) {}
 
   private final String runId;
   private final String jobName;

@@ -1,5 +1,6 @@
 package dev.paraglue.it;
 
+import static dev.paraglue.TestBytes.bytes;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Row;
@@ -615,22 +615,5 @@ class ParagraphJobIT {
   static byte[] truncatedGzip() throws IOException {
     byte[] full = gzip("a paragraph that will be cut off\n".repeat(200).getBytes(UTF_8));
     return java.util.Arrays.copyOf(full, full.length / 2);
-  }
-
-  static byte[] bytes(Object... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (Object part : parts) {
-      if (part instanceof String s) {
-        out.writeBytes(s.getBytes(UTF_8));
-      } else {
-        out.write((Integer) part);
-      }
-    }
-    return out.toByteArray();
-  }
-
-  @SuppressWarnings("unused")
-  private static Stream<Path> files(Path root) throws IOException {
-    return Files.walk(root).filter(Files::isRegularFile);
   }
 }

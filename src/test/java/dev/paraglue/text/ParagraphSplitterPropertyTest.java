@@ -3,6 +3,7 @@ package dev.paraglue.text;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paraglue.TestBytes;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -93,11 +94,7 @@ class ParagraphSplitterPropertyTest {
         .flatMap(
             d ->
                 Arbitraries.of(true, false)
-                    .map(
-                        bom ->
-                            bom
-                                ? ParagraphSplitterTest.bytes(0xEF, 0xBB, 0xBF, d)
-                                : d.getBytes(UTF_8)));
+                    .map(bom -> bom ? TestBytes.bytes(0xEF, 0xBB, 0xBF, d) : d.getBytes(UTF_8)));
   }
 
   @Property

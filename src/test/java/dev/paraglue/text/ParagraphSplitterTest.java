@@ -3,6 +3,7 @@ package dev.paraglue.text;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paraglue.TestBytes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -164,44 +165,44 @@ class ParagraphSplitterTest {
 
   @Test
   void invalidUtf8_isRejectedAtItsOffset() {
-    Rejection r = rejection(bytes("ok\n", 0xFF, "x"));
+    Rejection r = rejection(TestBytes.bytes("ok\n", 0xFF, "x"));
     assertThat(r.reason()).isEqualTo(RejectReason.INVALID_UTF8);
     assertThat(r.offset()).isEqualTo(3);
   }
 
   @Test
   void overlongForms_areInvalid() {
-    assertThat(rejection(bytes("a", 0xC0, 0xAF)).offset()).isEqualTo(1);
-    assertThat(rejection(bytes("ab", 0xE0, 0x80, 0xAF)).offset()).isEqualTo(2);
-    assertThat(rejection(bytes("", 0xF0, 0x80, 0x80, 0xAF)).reason())
+    assertThat(rejection(TestBytes.bytes("a", 0xC0, 0xAF)).offset()).isEqualTo(1);
+    assertThat(rejection(TestBytes.bytes("ab", 0xE0, 0x80, 0xAF)).offset()).isEqualTo(2);
+    assertThat(rejection(TestBytes.bytes("", 0xF0, 0x80, 0x80, 0xAF)).reason())
         .isEqualTo(RejectReason.INVALID_UTF8);
   }
 
   @Test
   void surrogates_areInvalid() {
-    Rejection r = rejection(bytes("ab\n", 0xED, 0xA0, 0x80));
+    Rejection r = rejection(TestBytes.bytes("ab\n", 0xED, 0xA0, 0x80));
     assertThat(r.reason()).isEqualTo(RejectReason.INVALID_UTF8);
     assertThat(r.offset()).isEqualTo(3);
   }
 
   @Test
   void aboveMaxCodePoint_andTruncatedSequences_areInvalid() {
-    assertThat(rejection(bytes("", 0xF4, 0x90, 0x80, 0x80)).offset()).isZero();
-    assertThat(rejection(bytes("abc", 0xE4, 0xB8)).offset()).isEqualTo(3);
-    assertThat(rejection(bytes("a", 0xE4, "\n")).offset()).isEqualTo(1);
-    assertThat(rejection(bytes("", 0x80)).offset()).isZero();
+    assertThat(rejection(TestBytes.bytes("", 0xF4, 0x90, 0x80, 0x80)).offset()).isZero();
+    assertThat(rejection(TestBytes.bytes("abc", 0xE4, 0xB8)).offset()).isEqualTo(3);
+    assertThat(rejection(TestBytes.bytes("a", 0xE4, "\n")).offset()).isEqualTo(1);
+    assertThat(rejection(TestBytes.bytes("", 0x80)).offset()).isZero();
   }
 
   @Test
   void nul_isBinaryContent() {
-    Rejection r = rejection(bytes("text\n\nmore", 0x00));
+    Rejection r = rejection(TestBytes.bytes("text\n\nmore", 0x00));
     assertThat(r.reason()).isEqualTo(RejectReason.BINARY_CONTENT);
     assertThat(r.offset()).isEqualTo(10);
   }
 
   @Test
   void rejectedDocument_keepsNoParagraphs() {
-    assertThat(split(bytes("good\n\nbad", 0xFF)).paragraphs()).isEmpty();
+    assertThat(split(TestBytes.bytes("good\n\nbad", 0xFF)).paragraphs()).isEmpty();
   }
 
   @Test
@@ -268,18 +269,6 @@ class ParagraphSplitterTest {
       String source = new String(doc, (int) p.byteOffset(), p.byteLength(), UTF_8);
       assertThat(source.replace("\r\n", "\n")).isEqualTo(p.text());
     }
-  }
-
-  static byte[] bytes(Object... parts) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    for (Object part : parts) {
-      if (part instanceof String s) {
-        out.writeBytes(s.getBytes(UTF_8));
-      } else {
-        out.write((Integer) part);
-      }
-    }
-    return out.toByteArray();
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

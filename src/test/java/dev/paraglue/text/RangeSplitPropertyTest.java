@@ -3,6 +3,7 @@ package dev.paraglue.text;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paraglue.TestBytes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ class RangeSplitPropertyTest {
     Arbitrary<byte[]> valid =
         token.list().ofMaxSize(80).map(l -> String.join("", l).getBytes(UTF_8));
     Arbitrary<byte[]> withBom =
-        valid.map(b -> ParagraphSplitterTest.bytes(0xEF, 0xBB, 0xBF, new String(b, UTF_8)));
+        valid.map(b -> TestBytes.bytes(0xEF, 0xBB, 0xBF, new String(b, UTF_8)));
     Arbitrary<byte[]> broken =
         valid.flatMap(
             b ->

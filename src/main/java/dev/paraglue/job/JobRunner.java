@@ -16,9 +16,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
@@ -125,14 +127,17 @@ public final class JobRunner {
           tables.ensureDocumentsTable(args.documentsTable());
           return null;
         });
-    Map<String, Row> ledger =
-        args.incremental()
-            ? stage(report, "ledger", () -> tables.ledger(args.documentsTable()))
-            : Map.of();
+    // Read even when not incremental: it says which documents had a rejection to clear.
+    Map<String, Row> ledger = stage(report, "ledger", () -> tables.ledger(args.documentsTable()));
     List<SourceDocument> toRead = new ArrayList<>();
+    Set<String> previouslyRejected = new HashSet<>();
     for (SourceDocument d : plan.documents()) {
-      if (!IcebergTables.unchanged(d, ledger.get(d.getDocId()))) {
+      Row entry = ledger.get(d.getDocId());
+      if (!args.incremental() || !IcebergTables.unchanged(d, entry)) {
         toRead.add(d);
+        if (entry != null && IcebergTables.wasRejected(entry)) {
+          previouslyRejected.add(d.getDocId());
+        }
       }
     }
     long skipped = plan.documents().size() - (long) toRead.size();
@@ -177,7 +182,7 @@ public final class JobRunner {
           "publish_documents",
           () -> {
             outcome.assembleRanged(pipeline.rangedDocuments(), summaries, writer, conf);
-            outcome.publish(writer, conf);
+            outcome.publish(writer, previouslyRejected, conf);
             return null;
           });
       if (!outcome.ledgerRows().isEmpty()) {

@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ final class RunOutcome {
   private final Timestamp processedAt;
   private final List<SourceDocument> accepted = new ArrayList<>();
   private final List<SourceDocument> rejected = new ArrayList<>();
+  private final List<RunReport.Problem> problems = new ArrayList<>();
   private final List<Row> ledgerRows = new ArrayList<>();
 
   RunOutcome(String runId, Timestamp processedAt) {
@@ -37,9 +39,11 @@ final class RunOutcome {
   void rejected(SourceDocument d, DocumentSummary s, RunReport report) {
     rejected.add(d);
     ledgerRows.add(IcebergTables.documentRow(d, s, null, runId, processedAt));
-    report.rejected(
+    RunReport.Problem problem =
         new RunReport.Problem(
-            d.getDocId(), d.getUri(), s.getReason(), s.getReasonOffset(), s.getReasonDetail()));
+            d.getDocId(), d.getUri(), s.getReason(), s.getReasonOffset(), s.getReasonDetail());
+    problems.add(problem);
+    report.rejected(problem);
   }
 
   /** Sorts a validated document into accepted or rejected, and counts it. */
@@ -93,22 +97,35 @@ final class RunOutcome {
     }
   }
 
-  /** Publishes accepted outputs and withdraws the outputs of now-rejected sources. */
-  void publish(DocumentWriter writer, Configuration conf) {
+  /**
+   * Publishes accepted outputs and withdraws the outputs of now-rejected sources, recording each
+   * rejection under {@code _rejected/} and clearing the records of documents the ledger had as
+   * rejected that are now processed.
+   */
+  void publish(DocumentWriter writer, Set<String> previouslyRejected, Configuration conf) {
+    int cleared = 0;
     try {
       for (SourceDocument d : accepted) {
         writer.publish(d.getOutputKey(), conf);
+        if (previouslyRejected.contains(d.getDocId())) {
+          writer.clearRejection(d.getDocId(), conf);
+          cleared++;
+        }
       }
-      for (SourceDocument d : rejected) {
+      for (int i = 0; i < rejected.size(); i++) {
+        SourceDocument d = rejected.get(i);
         writer.unpublish(d.getOutputKey(), conf);
+        writer.recordRejection(
+            d.getDocId(), RunReport.rejectionRecord(problems.get(i), runId), conf);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot publish documents: " + e.getMessage(), e);
     }
     LOG.info(
-        "Published {} documents, withdrew outputs of {} rejected",
+        "Published {} documents, withdrew outputs of {} rejected, cleared {} old rejections",
         accepted.size(),
-        rejected.size());
+        rejected.size(),
+        cleared);
   }
 
   List<String> acceptedIds() {

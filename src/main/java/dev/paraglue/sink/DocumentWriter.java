@@ -145,6 +145,41 @@ public final class DocumentWriter implements StagedOutput {
     }
   }
 
+  /** Where the rejection of a document is recorded: {@code <output>/_rejected/<doc_id>.json}. */
+  public Path rejection(String docId) {
+    return child(new Path(outputRoot, "_rejected"), docId + ".json");
+  }
+
+  /**
+   * Records a document's rejection as a small JSON object that readers (the HTTP API) can fetch
+   * with one GET, written whole: renamed into place locally, one PUT on object stores.
+   */
+  public void recordRejection(String docId, byte[] json, Configuration conf) throws IOException {
+    Path target = rejection(docId);
+    FileSystem fs = target.getFileSystem(conf);
+    if (!"file".equals(fs.getScheme())) {
+      try (OutputStream out = fs.create(target, true)) {
+        out.write(json);
+      }
+      return;
+    }
+    java.nio.file.Path local = java.nio.file.Paths.get(fs.makeQualified(target).toUri());
+    java.nio.file.Files.createDirectories(local.getParent());
+    java.nio.file.Path tmp = local.resolveSibling("." + local.getFileName() + "." + runId);
+    java.nio.file.Files.write(tmp, json);
+    java.nio.file.Files.move(
+        tmp,
+        local,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Removes the rejection record of a document that is now processed, if there is one. */
+  public void clearRejection(String docId, Configuration conf) throws IOException {
+    Path target = rejection(docId);
+    target.getFileSystem(conf).delete(target, false);
+  }
+
   /** Removes a published object (its source is now rejected) if there is one. */
   public void unpublish(String key, Configuration conf) throws IOException {
     Path to = published(key);

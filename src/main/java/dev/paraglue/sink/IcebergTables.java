@@ -118,6 +118,11 @@ public final class IcebergTables {
         && (DocumentSummary.OK.equals(status) || DocumentSummary.REJECTED.equals(status));
   }
 
+  /** True when a ledger entry records a rejection. */
+  public static boolean wasRejected(Row entry) {
+    return DocumentSummary.REJECTED.equals(entry.getString(4));
+  }
+
   /** The ledger: the latest row of every document in the documents table, by doc id. */
   public Map<String, Row> ledger(String table) {
     Map<String, Row> out = new HashMap<>();

@@ -104,6 +104,26 @@ public final class RunReport {
     return m;
   }
 
+  /**
+   * The record of one rejected document under {@code <output_path>/_rejected/<doc_id>.json}: the
+   * problem and the run that found it.
+   */
+  public static byte[] rejectionRecord(Problem p, String runId) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("doc_id", p.docId());
+    m.put("source_uri", p.sourceUri());
+    m.put("status", "rejected");
+    m.put("reason", p.reason());
+    m.put("reason_offset", p.offset());
+    m.put("reason_detail", p.detail());
+    m.put("run_id", runId);
+    try {
+      return JSON.writeValueAsBytes(m);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot render the rejection of " + p.docId(), e);
+    }
+  }
+
   public String toJson() {
     try {
       return JSON.writeValueAsString(toMap());

@@ -40,8 +40,8 @@ public final class UploadTrigger implements RequestStreamHandler {
   /** The Lambda runtime's constructor: configuration from the environment, clients built lazily. */
   public UploadTrigger() {
     this(
-        memoize(() -> TriggerConfig.fromEnvironment(System.getenv())),
-        memoize(
+        Memo.of(() -> TriggerConfig.fromEnvironment(System.getenv())),
+        Memo.of(
             () ->
                 new GlueStarter(
                     GlueClient.builder()
@@ -52,7 +52,7 @@ public final class UploadTrigger implements RequestStreamHandler {
                                     software.amazon.awssdk.awscore.retry.AwsRetryStrategy
                                         .doNotRetry()))
                         .build())),
-        memoize(
+        Memo.of(
             () ->
                 new S3ManifestStore(
                     S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build())),
@@ -158,19 +158,5 @@ public final class UploadTrigger implements RequestStreamHandler {
       throw new IllegalStateException(failure);
     }
     return response;
-  }
-
-  private static <T> Supplier<T> memoize(Supplier<T> s) {
-    return new Supplier<>() {
-      private T value;
-
-      @Override
-      public synchronized T get() {
-        if (value == null) {
-          value = s.get();
-        }
-        return value;
-      }
-    };
   }
 }

@@ -41,6 +41,9 @@ class ArtifactsIT {
     assertThat(names)
         .contains(
             "dev/paraglue/trigger/UploadTrigger.class",
+            "dev/paraglue/trigger/DocumentApi.class",
+            "dev/paraglue/text/ParagraphSplitter.class",
+            "com/amazonaws/services/lambda/runtime/events/APIGatewayV2HTTPEvent.class",
             "software/amazon/awssdk/services/glue/GlueClient.class",
             "software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class",
             "com/amazonaws/services/lambda/runtime/RequestStreamHandler.class");
@@ -49,6 +52,7 @@ class ArtifactsIT {
         .noneMatch(n -> n.startsWith("org/apache/hadoop/"))
         .noneMatch(n -> n.startsWith("org/apache/iceberg/"))
         .noneMatch(n -> n.startsWith("dev/paraglue/job/"))
+        .noneMatch(n -> n.startsWith("dev/paraglue/pipeline/"))
         .noneMatch(n -> n.startsWith("io/netty/"));
   }
 }

@@ -255,6 +255,21 @@ class ParagraphJobIT {
       }
     }
 
+    // The rejection is recorded where the HTTP API reads it, and cleared once the source is fixed.
+    Path record = out.resolve("_rejected/dt=2026-11-01/cjk.txt.json");
+    JsonNode rejection = JSON.readTree(record.toFile());
+    assertThat(rejection.path("doc_id").asText()).isEqualTo("dt=2026-11-01/cjk.txt");
+    assertThat(rejection.path("status").asText()).isEqualTo("rejected");
+    assertThat(rejection.path("reason").asText()).isEqualTo("invalid-utf8");
+    assertThat(rejection.path("reason_offset").asLong()).isEqualTo(4);
+    assertThat(rejection.path("run_id").asText()).isEqualTo("jr_3");
+    put(cjk, "fixed\n".getBytes(UTF_8));
+    RunResult fourth = run(args("incr", out, "--source_table", "incr.raw"));
+    assertThat(fourth.report().get().count("processed")).isEqualTo(1);
+    assertThat(record).doesNotExist();
+    assertThat(Files.readString(out.resolve("documents/dt=2026-11-01/cjk.txt")))
+        .isEqualTo("fixed\n");
+
     // A full rerun rewrites everything through the merge path without duplicating a row.
     long now = spark.table("incr.paragraphs").count();
     RunResult full = run(args("incr", out, "--source_table", "incr.raw", "--incremental", "false"));

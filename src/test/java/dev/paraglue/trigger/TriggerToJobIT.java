@@ -12,6 +12,7 @@ import dev.paraglue.job.JobRunner;
 import dev.paraglue.job.RunResult;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URLEncoder;
@@ -191,5 +192,96 @@ class TriggerToJobIT {
     assertThat(r.exitCode()).as(r.message()).isZero();
     assertThat(r.report().get().count("processed")).isEqualTo(2);
     assertThat(get("out/documents/dt=2026-11-30/b, with comma.txt")).isEqualTo("beta\n\ngamma\n");
+  }
+
+  /** API Gateway's payload 2.0 event, through the runtime's serializers, into the handler. */
+  private static JsonNode call(DocumentApi api, String route, String docId, String body)
+      throws Exception {
+    ObjectNode e =
+        (ObjectNode)
+            JSON.readTree(
+                Files.readAllBytes(
+                    Path.of(
+                        "jobs/events",
+                        route.startsWith("POST") ? "api-post.json" : "api-get.json")));
+    e.put("routeKey", route);
+    if (docId != null) {
+      ((ObjectNode) e.get("pathParameters")).put("doc_id", docId);
+    }
+    if (body != null) {
+      e.put("body", body);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    api.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(e)), out, null);
+    return JSON.readTree(out.toByteArray());
+  }
+
+  @Test
+  void api_post_uploadEvent_job_get_returnsTheReassembly_theRowsAndTheRejection() throws Exception {
+    Map<String, String> env = env();
+    DocumentApi api =
+        new DocumentApi(
+            ApiConfig.fromEnvironment(env),
+            new S3BlobStore(s3),
+            java.time.Clock.systemUTC(),
+            new JsonLog(new PrintStream(new ByteArrayOutputStream(), true, UTF_8)));
+    String text = "\uFEFF  Title line\r\nwith two lines  \r\n\r\n \u3000\t\n\n段落 two\n\n\n";
+    JsonNode accepted = call(api, "POST /documents", null, text);
+    JsonNode refused = call(api, "POST /documents", null, "bad \u0000 byte\n");
+    assertThat(accepted.path("statusCode").asInt()).isEqualTo(202);
+    JsonNode okBody = JSON.readTree(accepted.path("body").asText());
+    JsonNode badBody = JSON.readTree(refused.path("body").asText());
+    String okId = okBody.path("doc_id").asText();
+    String badId = badBody.path("doc_id").asText();
+    String prefix = "s3://" + BUCKET + "/";
+    String okKey = okBody.path("source_uri").asText().substring(prefix.length());
+    String badKey = badBody.path("source_uri").asText().substring(prefix.length());
+    assertThat(okKey).startsWith("raw/dt=").contains("/api/");
+    assertThat(get(okKey)).isEqualTo(text);
+    assertThat(call(api, "GET /documents/{doc_id}", okId, null).path("statusCode").asInt())
+        .isEqualTo(202);
+
+    Map<String, String> sent = startArguments(env, notification(List.of(okKey, badKey)));
+    RunResult r = runJob(sent, "jr_api_1");
+    assertThat(r.exitCode()).as(r.message()).isZero();
+
+    // SPEC section 1 by hand: BOM dropped, CRLF made LF, blank and whitespace-only lines gone.
+    JsonNode done = call(api, "GET /documents/{doc_id}", okId, null);
+    assertThat(done.path("statusCode").asInt()).isEqualTo(200);
+    assertThat(done.path("body").asText()).isEqualTo("  Title line\nwith two lines  \n\n段落 two\n");
+
+    JsonNode rows =
+        JSON.readTree(
+            call(api, "GET /documents/{doc_id}/paragraphs", okId, null).path("body").asText());
+    List<org.apache.spark.sql.Row> table =
+        spark
+            .sql(
+                "SELECT paragraph_index, text, line_number, byte_offset, byte_length, char_count"
+                    + " FROM e2e.paragraphs WHERE doc_id = '"
+                    + okBody.path("table_doc_id").asText()
+                    + "' ORDER BY paragraph_index")
+            .collectAsList();
+    assertThat(table).hasSize(2);
+    assertThat(rows.path("paragraphs")).hasSize(2);
+    for (org.apache.spark.sql.Row t : table) {
+      JsonNode row = rows.path("paragraphs").get(t.getInt(0));
+      assertThat(row.path("text").asText()).isEqualTo(t.getString(1));
+      assertThat(row.path("line_number").asLong()).isEqualTo(t.getLong(2));
+      assertThat(row.path("byte_offset").asLong()).isEqualTo(t.getLong(3));
+      assertThat(row.path("byte_length").asInt()).isEqualTo(t.getInt(4));
+      assertThat(row.path("char_count").asInt()).isEqualTo(t.getInt(5));
+    }
+
+    JsonNode rejected = call(api, "GET /documents/{doc_id}", badId, null);
+    assertThat(rejected.path("statusCode").asInt()).isEqualTo(422);
+    JsonNode reason = JSON.readTree(rejected.path("body").asText());
+    assertThat(reason.path("reason").asText()).isEqualTo("binary-content");
+    assertThat(reason.path("reason_offset").asLong()).isEqualTo(4);
+    assertThat(reason.path("run_id").asText()).isEqualTo("jr_api_1");
+    assertThat(
+            call(api, "GET /documents/{doc_id}", "20261129-0123456789abcdef0123456789abcdef", null)
+                .path("statusCode")
+                .asInt())
+        .isEqualTo(404);
   }
 }

@@ -1,0 +1,100 @@
+package dev.paraglue.trigger;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The HTTP API's configuration, from the same variables as the trigger so that one stack sets both:
+ * where submitted documents go (the watched {@code PARAGLUE_SOURCE_PREFIX}), where the job writes
+ * ({@code PARAGLUE_OUTPUT_PREFIX}, the job's {@code --output_path}), and whether runs name
+ * documents from the source table's location ({@code PARAGLUE_SOURCE_TABLE} set) or from each
+ * object's folder.
+ */
+public record ApiConfig(
+    String sourcePrefix, String outputPrefix, boolean namedFromTable, int maxBodyBytes) {
+
+  public static final String MAX_BODY_BYTES = "PARAGLUE_API_MAX_BYTES";
+
+  /**
+   * The largest body accepted: 4 MiB of UTF-8. A Lambda request carries at most 6 MB, and API
+   * Gateway base64-encodes bodies it treats as binary (4/3 larger); the text comes back in a
+   * response under the same 6 MB limit.
+   */
+  public static final int MAX_BODY_BYTES_LIMIT = 4 * 1024 * 1024;
+
+  public ApiConfig {
+    sourcePrefix = folder(TriggerConfig.SOURCE_PREFIX, sourcePrefix);
+    outputPrefix = folder(TriggerConfig.OUTPUT_PREFIX, outputPrefix);
+    if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
+      throw new IllegalArgumentException(
+          "Cannot use "
+              + MAX_BODY_BYTES
+              + " "
+              + maxBodyBytes
+              + ": must be between 1 and "
+              + MAX_BODY_BYTES_LIMIT);
+    }
+  }
+
+  public static ApiConfig fromEnvironment(Map<String, String> env) {
+    int max = MAX_BODY_BYTES_LIMIT;
+    String m = env.get(MAX_BODY_BYTES);
+    if (m != null && !m.isBlank()) {
+      try {
+        max = Integer.parseInt(m.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "Cannot use " + MAX_BODY_BYTES + " '" + m + "': not a whole number", e);
+      }
+    }
+    return new ApiConfig(
+        required(env, TriggerConfig.SOURCE_PREFIX),
+        required(env, TriggerConfig.OUTPUT_PREFIX),
+        Optional.ofNullable(env.get(TriggerConfig.SOURCE_TABLE))
+            .filter(s -> !s.isBlank())
+            .isPresent(),
+        max);
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("Cannot serve documents: " + name + " is not set");
+    }
+    return v.strip();
+  }
+
+  private static String folder(String name, String uri) {
+    if (uri == null || !(uri.startsWith("s3://") || uri.startsWith("file:/"))) {
+      throw new IllegalArgumentException(
+          "Cannot use " + name + " '" + uri + "': expected s3://bucket/prefix/ or file:/folder/");
+    }
+    if (uri.contains("/../") || uri.endsWith("/..")) {
+      throw new IllegalArgumentException("Cannot use " + name + " '" + uri + "': has '..'");
+    }
+    return uri.endsWith("/") ? uri : uri + "/";
+  }
+
+  /** Where a submitted document is stored. */
+  public String sourceUri(ApiDocument d) {
+    return sourcePrefix + d.relativeKey();
+  }
+
+  /**
+   * The job's {@code doc_id} for a submitted document (SPEC section 2): relative to the table's
+   * location (the watched prefix) when runs name a source table, else to the object's folder.
+   */
+  public String docId(ApiDocument d) {
+    return namedFromTable ? d.relativeKey() : d.fileName();
+  }
+
+  /** Where the job publishes the reassembled document. */
+  public String resultUri(ApiDocument d) {
+    return outputPrefix + "documents/" + docId(d);
+  }
+
+  /** Where the job records a rejection (SPEC addition, see the README). */
+  public String rejectionUri(ApiDocument d) {
+    return outputPrefix + "_rejected/" + docId(d) + ".json";
+  }
+}

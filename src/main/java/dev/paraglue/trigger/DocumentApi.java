@@ -1,0 +1,330 @@
+package dev.paraglue.trigger;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paraglue.text.Paragraph;
+import dev.paraglue.text.ParagraphSplitter;
+import dev.paraglue.text.Reassembler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The HTTP API in front of the pipeline (API Gateway HTTP API, payload format 2.0):
+ *
+ * <ul>
+ *   <li>{@code POST /documents} stores the UTF-8 body as a new object under the watched prefix, so
+ *       the upload trigger starts the job exactly as for any other upload, and answers 202 with the
+ *       generated id;
+ *   <li>{@code GET /documents/{doc_id}} answers 200 with the reassembled text, 202 while pending,
+ *       422 with the reason when the job rejected it, 404 when it was never submitted;
+ *   <li>{@code GET /documents/{doc_id}/paragraphs} answers the paragraph rows as JSON.
+ * </ul>
+ *
+ * <p>Reads are single object GETs: the published document, the job's rejection record under {@code
+ * _rejected/}, the source. Paragraph rows are recomputed from the unchanged source with the job's
+ * own splitter and served only when their reassembly equals the published document, which is
+ * cheaper than a table query per request (Athena: seconds and a charge) and than a per-document
+ * JSON object the job would write for every document of every run.
+ */
+public final class DocumentApi implements RequestStreamHandler {
+  /** A Lambda response carries at most 6 MB; stay below it with the JSON envelope. */
+  static final int RESPONSE_LIMIT = 6_000_000;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String JSON_TYPE = "application/json";
+
+  /** The serializers the Java Lambda runtime uses for these classes. */
+  static final PojoSerializer<APIGatewayV2HTTPEvent> EVENTS =
+      LambdaEventSerializers.serializerFor(
+          APIGatewayV2HTTPEvent.class, DocumentApi.class.getClassLoader());
+
+  static final PojoSerializer<APIGatewayV2HTTPResponse> RESPONSES =
+      LambdaEventSerializers.serializerFor(
+          APIGatewayV2HTTPResponse.class, DocumentApi.class.getClassLoader());
+
+  private final Supplier<ApiConfig> config;
+  private final Supplier<BlobStore> store;
+  private final Clock clock;
+  private final JsonLog log;
+
+  /** The Lambda runtime's constructor: configuration from the environment, S3 client lazily. */
+  public DocumentApi() {
+    this(
+        Memo.of(() -> ApiConfig.fromEnvironment(System.getenv())),
+        Memo.of(
+            () ->
+                new S3BlobStore(
+                    S3Client.builder().httpClient(UrlConnectionHttpClient.create()).build())),
+        Clock.systemUTC(),
+        new JsonLog(System.out));
+  }
+
+  public DocumentApi(ApiConfig config, BlobStore store, Clock clock, JsonLog log) {
+    this(() -> config, () -> store, clock, log);
+  }
+
+  private DocumentApi(
+      Supplier<ApiConfig> config, Supplier<BlobStore> store, Clock clock, JsonLog log) {
+    this.config = config;
+    this.store = store;
+    this.clock = clock;
+    this.log = log;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    RESPONSES.toJson(handle(EVENTS.fromJson(input)), output);
+  }
+
+  /** Routes one request by its route key, as API Gateway matched it. */
+  public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+    String route = event.getRouteKey() == null ? "" : event.getRouteKey();
+    Map<String, String> path =
+        event.getPathParameters() == null ? Map.of() : event.getPathParameters();
+    try {
+      return switch (route) {
+        case "POST /documents" -> submit(event);
+        case "GET /documents/{doc_id}" -> document(path.get("doc_id"), false);
+        case "GET /documents/{doc_id}/paragraphs" -> document(path.get("doc_id"), true);
+        default -> error(404, "no route " + route);
+      };
+    } catch (RuntimeException e) {
+      // Storage trouble: the detail goes to the log, the client gets a reason and may retry.
+      log.warn("request_failed", "route", route, "reason", e.getMessage());
+      return error(503, "cannot reach the document store now; retry later");
+    }
+  }
+
+  private APIGatewayV2HTTPResponse submit(APIGatewayV2HTTPEvent event) {
+    ApiConfig cfg = config.get();
+    byte[] body;
+    if (event.getBody() == null || event.getBody().isEmpty()) {
+      return error(400, "empty body: send the text as the request body");
+    }
+    if (event.getIsBase64Encoded()) {
+      if (event.getBody().length() > (cfg.maxBodyBytes() + 2L) / 3 * 4 + 4) {
+        return error(413, tooLarge((long) event.getBody().length() / 4 * 3, cfg.maxBodyBytes()));
+      }
+      try {
+        body = Base64.getDecoder().decode(event.getBody());
+      } catch (IllegalArgumentException e) {
+        return error(400, "body is marked base64 but is not: " + e.getMessage());
+      }
+    } else {
+      if (event.getBody().length() > cfg.maxBodyBytes()) {
+        return error(413, tooLarge(event.getBody().length(), cfg.maxBodyBytes()));
+      }
+      Optional<byte[]> encoded = strictUtf8(event.getBody());
+      if (encoded.isEmpty()) {
+        return error(400, "body is not valid UTF-8: it holds an unpaired surrogate");
+      }
+      body = encoded.get();
+    }
+    if (body.length == 0) {
+      return error(400, "empty body: send the text as the request body");
+    }
+    if (body.length > cfg.maxBodyBytes()) {
+      return error(413, tooLarge(body.length, cfg.maxBodyBytes()));
+    }
+    long bad = invalidUtf8At(body);
+    if (bad >= 0) {
+      return error(400, "body is not valid UTF-8 at byte " + bad);
+    }
+    Map<String, String> params =
+        event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+    String name = params.get("name");
+    if (name != null && (name.length() > 255 || name.chars().anyMatch(Character::isISOControl))) {
+      return error(400, "name must be at most 255 characters without control characters");
+    }
+
+    ApiDocument doc = ApiDocument.generate(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+    String source = cfg.sourceUri(doc);
+    store
+        .get()
+        .put(
+            source,
+            body,
+            TEXT,
+            name == null
+                ? Map.of()
+                : Map.of("name", URLEncoder.encode(name, StandardCharsets.UTF_8)));
+    log.info("document_submitted", "doc_id", doc.id(), "bytes", body.length);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("doc_id", doc.id());
+    out.put("status", "pending");
+    if (name != null) {
+      out.put("name", name);
+    }
+    out.put("bytes", body.length);
+    out.put("source_uri", source);
+    out.put("table_doc_id", cfg.docId(doc));
+    out.put("result_uri", cfg.resultUri(doc));
+    out.put("result", "/documents/" + doc.id());
+    out.put("paragraphs", "/documents/" + doc.id() + "/paragraphs");
+    APIGatewayV2HTTPResponse r = json(202, out);
+    r.getHeaders().put("location", "/documents/" + doc.id());
+    return r;
+  }
+
+  private APIGatewayV2HTTPResponse document(String id, boolean paragraphs) {
+    Optional<ApiDocument> parsed = ApiDocument.parse(id);
+    if (parsed.isEmpty()) {
+      return error(400, "not a document id: ids look like 20261129-<32 hex digits>");
+    }
+    ApiConfig cfg = config.get();
+    ApiDocument doc = parsed.get();
+    Optional<byte[]> result;
+    try {
+      result = store.get().get(cfg.resultUri(doc), ApiConfig.MAX_BODY_BYTES_LIMIT + 1L);
+    } catch (BlobStore.TooLargeException e) {
+      return error(413, "the result is " + e.size() + " bytes; read " + cfg.resultUri(doc));
+    }
+    if (result.isPresent()) {
+      return paragraphs ? paragraphs(cfg, doc, result.get()) : text(result.get());
+    }
+    Optional<byte[]> rejection = store.get().get(cfg.rejectionUri(doc), 1 << 20);
+    if (rejection.isPresent()) {
+      return raw(422, JSON_TYPE, rejection.get());
+    }
+    if (store.get().exists(cfg.sourceUri(doc))) {
+      return json(202, Map.of("doc_id", doc.id(), "status", "pending"));
+    }
+    return error(404, "no document " + doc.id());
+  }
+
+  /**
+   * The rows of a processed document: the job's splitter over the unchanged source, served only
+   * when they reassemble to exactly the published document.
+   */
+  private APIGatewayV2HTTPResponse paragraphs(ApiConfig cfg, ApiDocument doc, byte[] published) {
+    Optional<byte[]> source = store.get().get(cfg.sourceUri(doc), ApiConfig.MAX_BODY_BYTES_LIMIT);
+    if (source.isEmpty()) {
+      return error(409, "the source of " + doc.id() + " is gone; its rows are in the table");
+    }
+    ParagraphSplitter.Split split = ParagraphSplitter.split(source.get());
+    if (split.outcome().isRejected()
+        || !Arrays.equals(Reassembler.reassemble(split.texts()), published)) {
+      return error(409, "the source of " + doc.id() + " changed after it was processed");
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Paragraph p : split.paragraphs()) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("paragraph_index", p.index());
+      row.put("text", p.text());
+      row.put("line_number", p.lineNumber());
+      row.put("byte_offset", p.byteOffset());
+      row.put("byte_length", p.byteLength());
+      row.put("char_count", p.charCount());
+      rows.add(row);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("doc_id", doc.id());
+    out.put("table_doc_id", cfg.docId(doc));
+    out.put("paragraph_count", rows.size());
+    out.put("paragraphs", rows);
+    return json(200, out);
+  }
+
+  private static APIGatewayV2HTTPResponse text(byte[] utf8) {
+    return raw(200, TEXT, utf8);
+  }
+
+  private static APIGatewayV2HTTPResponse json(int status, Object body) {
+    try {
+      return raw(status, JSON_TYPE, JSON.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot render a response", e);
+    }
+  }
+
+  private static APIGatewayV2HTTPResponse error(int status, String reason) {
+    return json(status, Map.of("error", reason));
+  }
+
+  private static APIGatewayV2HTTPResponse raw(int status, String type, byte[] body) {
+    if (body.length > RESPONSE_LIMIT) {
+      return error(
+          413, "the response would be " + body.length + " bytes, more than Lambda can return");
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", type);
+    return APIGatewayV2HTTPResponse.builder()
+        .withStatusCode(status)
+        .withHeaders(headers)
+        .withBody(new String(body, StandardCharsets.UTF_8))
+        .withIsBase64Encoded(false)
+        .build();
+  }
+
+  private static String tooLarge(long bytes, int max) {
+    return "body is " + bytes + " bytes; the limit is " + max + " bytes of UTF-8 text";
+  }
+
+  /** The UTF-8 bytes of a string, or empty when it holds an unpaired surrogate. */
+  private static Optional<byte[]> strictUtf8(String s) {
+    try {
+      ByteBuffer b =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(s));
+      byte[] out = new byte[b.remaining()];
+      b.get(out);
+      return Optional.of(out);
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The offset of the first byte that is not valid UTF-8 (the JDK's strict decoder), or -1. */
+  static long invalidUtf8At(byte[] bytes) {
+    CharsetDecoder d =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(8192);
+    while (true) {
+      CoderResult r = d.decode(in, out, true);
+      if (r.isError()) {
+        return in.position();
+      }
+      if (r.isUnderflow()) {
+        return -1;
+      }
+      out.clear();
+    }
+  }
+}

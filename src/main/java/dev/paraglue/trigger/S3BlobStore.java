@@ -1,0 +1,85 @@
+package dev.paraglue.trigger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** {@link BlobStore} over the AWS SDK's S3 client; URIs are {@code s3://bucket/key}. */
+public final class S3BlobStore implements BlobStore {
+  private final S3Client s3;
+
+  public S3BlobStore(S3Client s3) {
+    this.s3 = s3;
+  }
+
+  record Address(String bucket, String key) {
+    static Address of(String uri) {
+      if (!uri.startsWith("s3://")) {
+        throw new IllegalArgumentException("Cannot use " + uri + ": not an s3:// URI");
+      }
+      String rest = uri.substring("s3://".length());
+      int slash = rest.indexOf('/');
+      if (slash <= 0 || slash == rest.length() - 1) {
+        throw new IllegalArgumentException("Cannot use " + uri + ": no bucket or key");
+      }
+      return new Address(rest.substring(0, slash), rest.substring(slash + 1));
+    }
+  }
+
+  @Override
+  public void put(String uri, byte[] body, String contentType, Map<String, String> metadata) {
+    Address a = Address.of(uri);
+    s3.putObject(
+        PutObjectRequest.builder()
+            .bucket(a.bucket())
+            .key(a.key())
+            .contentType(contentType)
+            .metadata(metadata)
+            .build(),
+        RequestBody.fromBytes(body));
+  }
+
+  @Override
+  public Optional<byte[]> get(String uri, long maxBytes) {
+    Address a = Address.of(uri);
+    try (ResponseInputStream<GetObjectResponse> in =
+        s3.getObject(GetObjectRequest.builder().bucket(a.bucket()).key(a.key()).build())) {
+      Long length = in.response().contentLength();
+      if (length != null && length > maxBytes) {
+        in.abort();
+        throw new TooLargeException(uri, length, maxBytes);
+      }
+      return Optional.of(in.readAllBytes());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean exists(String uri) {
+    Address a = Address.of(uri);
+    try {
+      s3.headObject(HeadObjectRequest.builder().bucket(a.bucket()).key(a.key()).build());
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+}

@@ -35,12 +35,19 @@ echo "deploy: deploying stack $stack" >&2
 aws cloudformation deploy --template-file conf/paraglue.template.json --stack-name "$stack" \
   --capabilities CAPABILITY_IAM --parameter-overrides "${overrides[@]}"
 # The function's code key does not change between versions: point it at the new jar.
-aws lambda update-function-code --function-name "$stack-trigger" \
-  --s3-bucket "$artifacts" --s3-key "${prefix}paraglue-trigger.jar" >/dev/null
+for fn in "$stack-trigger" "$stack-api"; do
+  aws lambda update-function-code --function-name "$fn" \
+    --s3-bucket "$artifacts" --s3-key "${prefix}paraglue-trigger.jar" >/dev/null
+done
+endpoint=$(aws cloudformation describe-stacks --stack-name "$stack" \
+  --query "Stacks[0].Outputs[?OutputKey=='ApiEndpoint'].OutputValue" --output text)
 
 cat <<MSG
 Deployed. Upload documents under s3://$bucket/raw/ (e.g. raw/dt=2026-11-29/notes.txt) and the
 trigger starts the job, or start a run by hand:
   aws glue start-job-run --job-name $stack --arguments '{"--source_table":"paraglue.raw_documents"}'
 Then query in Athena:  SELECT doc_id, paragraph_index, text FROM paraglue.paragraphs LIMIT 20;
+Or submit text through the HTTP API (IAM-signed requests only):
+  curl --aws-sigv4 "aws:amz:\$AWS_REGION:execute-api" --user "\$AWS_ACCESS_KEY_ID:\$AWS_SECRET_ACCESS_KEY" \\
+    -H "x-amz-security-token: \$AWS_SESSION_TOKEN" --data-binary @notes.txt $endpoint/documents
 MSG

@@ -157,4 +157,47 @@ class TemplateTest {
       assertThat(name).startsWith("--");
     }
   }
+
+  @Test
+  void httpApi_requiresIamOnEveryRoute_isThrottledAndLogged_andWritesOnlyApiKeys()
+      throws ClassNotFoundException {
+    JsonNode resources = template.get("Resources");
+    Set<String> routes = new HashSet<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+      JsonNode r = it.next().getValue();
+      if (r.path("Type").asText().equals("AWS::ApiGatewayV2::Route")) {
+        assertThat(r.at("/Properties/AuthorizationType").asText()).isEqualTo("AWS_IAM");
+        routes.add(r.at("/Properties/RouteKey").asText());
+      }
+    }
+    // Exactly the routes DocumentApi answers; nothing else reaches the function.
+    assertThat(routes)
+        .containsExactlyInAnyOrder(
+            "POST /documents", "GET /documents/{doc_id}", "GET /documents/{doc_id}/paragraphs");
+    JsonNode stage = resources.at("/ApiStage/Properties");
+    assertThat(stage.at("/DefaultRouteSettings/ThrottlingRateLimit/Ref").asText())
+        .isEqualTo("ApiRateLimit");
+    assertThat(stage.at("/DefaultRouteSettings/ThrottlingBurstLimit/Ref").asText())
+        .isEqualTo("ApiBurstLimit");
+    assertThat(stage.at("/AccessLogSettings/DestinationArn/Fn::GetAtt/0").asText())
+        .isEqualTo("ApiAccessLogGroup");
+    assertThat(resources.at("/ApiIntegration/Properties/PayloadFormatVersion").asText())
+        .isEqualTo("2.0");
+    String handler = resources.at("/ApiFunction/Properties/Handler").asText();
+    assertThat(Class.forName(handler.substring(0, handler.indexOf("::")))).isNotNull();
+
+    // The API may write submissions only, never results, the warehouse or other raw keys.
+    List<JsonNode> nodes = new ArrayList<>();
+    walk(resources.at("/ApiRole/Properties/Policies"), nodes);
+    int puts = 0;
+    for (JsonNode n : nodes) {
+      if (n.isObject() && n.has("Action") && n.get("Action").toString().contains("s3:PutObject")) {
+        puts++;
+        assertThat(n.get("Resource")).hasSize(1);
+        assertThat(n.get("Resource").get(0).get("Fn::Sub").asText())
+            .endsWith("/${RawPrefix}dt=*/api/*");
+      }
+    }
+    assertThat(puts).isEqualTo(1);
+  }
 }

@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.Path;
 public final class RunReport {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper COMPACT = new ObjectMapper();
 
   /** A document that was not processed, with the reason and where in it the reason was found. */
   public record Problem(
@@ -118,7 +119,7 @@ public final class RunReport {
     m.put("reason_detail", p.detail());
     m.put("run_id", runId);
     try {
-      return JSON.writeValueAsBytes(m);
+      return COMPACT.writeValueAsBytes(m);
     } catch (IOException e) {
       throw new IllegalStateException("Cannot render the rejection of " + p.docId(), e);
     }

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
@@ -214,7 +215,7 @@ public final class DocumentApi implements RequestStreamHandler {
     }
     Optional<byte[]> rejection = store.get().get(cfg.rejectionUri(doc), 1 << 20);
     if (rejection.isPresent()) {
-      return raw(422, JSON_TYPE, rejection.get());
+      return json(422, rejected(doc, rejection.get()));
     }
     if (store.get().exists(cfg.sourceUri(doc))) {
       return json(202, Map.of("doc_id", doc.id(), "status", "pending"));
@@ -253,6 +254,26 @@ public final class DocumentApi implements RequestStreamHandler {
     out.put("paragraph_count", rows.size());
     out.put("paragraphs", rows);
     return json(200, out);
+  }
+
+  /** The job's rejection record, told in the API's terms: its id first, the table's beside it. */
+  private static Map<String, Object> rejected(ApiDocument doc, byte[] record) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("doc_id", doc.id());
+    out.put("status", "rejected");
+    try {
+      JsonNode r = JSON.readTree(record);
+      out.put("table_doc_id", r.path("doc_id").asText(null));
+      out.put("reason", r.path("reason").asText(null));
+      out.put(
+          "reason_offset",
+          r.path("reason_offset").isNumber() ? r.get("reason_offset").asLong() : null);
+      out.put("reason_detail", r.path("reason_detail").asText(null));
+      out.put("run_id", r.path("run_id").asText(null));
+    } catch (IOException e) {
+      out.put("reason", "unknown: the rejection record cannot be read");
+    }
+    return out;
   }
 
   private static APIGatewayV2HTTPResponse text(byte[] utf8) {

@@ -267,6 +267,10 @@ class DocumentApiTest {
 
     Answer a = call(get(d.id(), false));
     assertThat(a.status()).isEqualTo(422);
+    assertThat(a.json().path("doc_id").asText()).isEqualTo(d.id());
+    assertThat(a.json().path("table_doc_id").asText()).isEqualTo(config.docId(d));
+    assertThat(a.json().path("status").asText()).isEqualTo("rejected");
+    assertThat(a.json().path("run_id").asText()).isEqualTo("jr_1");
     assertThat(a.json().path("reason").asText()).isEqualTo("binary-content");
     assertThat(a.json().path("reason_offset").asLong()).isEqualTo(6);
     assertThat(call(get(d.id(), true)).status()).isEqualTo(422);

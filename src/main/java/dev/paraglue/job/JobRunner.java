@@ -1,5 +1,6 @@
 package dev.paraglue.job;
 
+import dev.paraglue.fault.Failpoint;
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.pipeline.ParagraphPipeline;
 import dev.paraglue.pipeline.VerificationException;
@@ -153,6 +154,7 @@ public final class JobRunner {
     RunOutcome outcome = new RunOutcome(runId, new Timestamp(System.currentTimeMillis()));
     plan.refused().forEach((d, r) -> outcome.rejected(d, DocumentSummary.rejected(r), report));
     DocumentWriter writer = new DocumentWriter(args.outputPath(), runId);
+    removeStaleStaging(writer, conf, report);
     try (ParagraphPipeline pipeline = new ParagraphPipeline(spark, args.maxParagraphBytes())) {
       Map<String, DocumentSummary> summaries =
           toRead.isEmpty()
@@ -175,6 +177,7 @@ public final class JobRunner {
             } catch (RuntimeException e) {
               throw verificationFailure(e, runId).orElseThrow(() -> e);
             }
+            Failpoint.hit("commit.after", 0);
             return null;
           });
       stage(
@@ -183,6 +186,7 @@ public final class JobRunner {
           () -> {
             outcome.assembleRanged(pipeline.rangedDocuments(), summaries, writer, conf);
             outcome.publish(writer, previouslyRejected, conf);
+            Failpoint.hit("publish.after", 0);
             return null;
           });
       if (!outcome.ledgerRows().isEmpty()) {
@@ -239,6 +243,28 @@ public final class JobRunner {
       }
     }
     return Optional.empty();
+  }
+
+  /** Seconds after which another run's staging counts as left by a killed run. */
+  public static final String STALE_STAGING_SECONDS = "spark.paraglue.staleStagingSeconds";
+
+  private void removeStaleStaging(DocumentWriter writer, Configuration conf, RunReport report) {
+    long age = Long.parseLong(spark.conf().get(STALE_STAGING_SECONDS, "86400").strip());
+    try {
+      int removed = writer.removeStaleStaging(conf, System.currentTimeMillis() - age * 1000);
+      if (removed > 0) {
+        LOG.info(
+            "Run {}: removed the staging of {} earlier run(s) that did not finish",
+            report.runId(),
+            removed);
+      }
+      report.count("stale_staging_removed", removed);
+    } catch (IOException e) {
+      LOG.warn(
+          "Cannot remove stale staging under {}: {}",
+          writer.stagingRoot().getParent(),
+          e.toString());
+    }
   }
 
   /** Fails before any read when the output path's file system cannot be reached. */

@@ -1,5 +1,6 @@
 package dev.paraglue.pipeline;
 
+import dev.paraglue.fault.Failpoint;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.DocumentDigest;
 import dev.paraglue.text.Paragraph;
@@ -122,6 +123,9 @@ public final class ExplodeStage {
           } else {
             long index = promised.getIndexBase() + p.index();
             reassembler.add(index, p.textBytes());
+            if (p.index() == 0) {
+              Failpoint.hit("explode.document", ReadUnits.attempt());
+            }
             next = row(p, index);
           }
         }

@@ -71,4 +71,10 @@ final class ReadUnits {
     s.setDocId(doc.getDocId());
     return s;
   }
+
+  /** The running Spark task's attempt number, 0 outside a task. */
+  static int attempt() {
+    org.apache.spark.TaskContext t = org.apache.spark.TaskContext.get();
+    return t == null ? 0 : t.attemptNumber();
+  }
 }

@@ -1,5 +1,6 @@
 package dev.paraglue.pipeline;
 
+import dev.paraglue.fault.Failpoint;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.ParagraphReader;
 import java.io.IOException;
@@ -34,6 +35,7 @@ public final class ValidateStage {
     } catch (IOException | RuntimeException e) {
       return ReadUnits.unreadable(doc, e);
     }
+    Failpoint.hit("validate.document", ReadUnits.attempt());
     try {
       while (reader.next() != null) {
         // only the outcome matters here

@@ -186,6 +186,36 @@ public final class DocumentWriter implements StagedOutput {
     to.getFileSystem(conf).delete(to, false);
   }
 
+  /**
+   * Removes what killed runs left under {@code _staging/}: the folders of other runs whose newest
+   * file is older than {@code cutoffMillis} (a live run keeps writing, so its folder stays).
+   * Returns how many were removed.
+   */
+  public int removeStaleStaging(Configuration conf, long cutoffMillis) throws IOException {
+    Path root = stagingRoot().getParent();
+    FileSystem fs = root.getFileSystem(conf);
+    if (!fs.exists(root)) {
+      return 0;
+    }
+    int removed = 0;
+    for (FileStatus run : fs.listStatus(root)) {
+      if (run.getPath().getName().equals(runId)) {
+        continue;
+      }
+      long newest = run.isDirectory() ? 0 : run.getModificationTime();
+      if (run.isDirectory()) {
+        var files = fs.listFiles(run.getPath(), true);
+        while (files.hasNext()) {
+          newest = Math.max(newest, files.next().getModificationTime());
+        }
+      }
+      if (newest < cutoffMillis && fs.delete(run.getPath(), true)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   public void cleanStaging(Configuration conf) throws IOException {
     Path root = stagingRoot();
     FileSystem fs = root.getFileSystem(conf);

@@ -1,0 +1,51 @@
+package dev.paraglue.it;
+
+import dev.paraglue.job.JobRunner;
+import dev.paraglue.job.RunResult;
+import dev.paraglue.local.LocalCatalog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The job in its own JVM, for tests that kill it: {@code ChildRun HOME DUMP|- PARAGRAPH_TABLE
+ * DOCUMENTS_TABLE [job arguments]}. After the run it writes both tables to DUMP as JSON lines
+ * ({@code P <row>} and {@code D <row>}), since one embedded metastore admits one JVM at a time.
+ */
+public final class ChildRun {
+  /** The Spark master of the child, {@code local[2]} unless set. */
+  static final String MASTER = "paraglue.test.master";
+
+  private ChildRun() {}
+
+  public static void main(String[] a) throws IOException {
+    Path home = Path.of(a[0]);
+    String dump = a[1];
+    String paragraphs = a[2];
+    String documents = a[3];
+    List<String> args = new ArrayList<>(Arrays.asList(a).subList(4, a.length));
+    args.addAll(List.of("--paragraph_table", paragraphs, "--documents_table", documents));
+    SparkSession spark =
+        LocalCatalog.builder(home, System.getProperty(MASTER, "local[2]")).getOrCreate();
+    int code;
+    try {
+      RunResult r = new JobRunner(spark).run(args.toArray(new String[0]));
+      System.out.println("paraglue child: exit " + r.exitCode() + " " + r.message());
+      code = r.exitCode();
+      if (!"-".equals(dump)) {
+        List<String> lines = new ArrayList<>();
+        spark.table(paragraphs).toJSON().collectAsList().forEach(j -> lines.add("P " + j));
+        spark.table(documents).toJSON().collectAsList().forEach(j -> lines.add("D " + j));
+        Files.write(Path.of(dump), lines, StandardCharsets.UTF_8);
+      }
+    } finally {
+      spark.stop();
+    }
+    System.exit(code);
+  }
+}

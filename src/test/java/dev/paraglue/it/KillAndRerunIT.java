@@ -1,0 +1,287 @@
+package dev.paraglue.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paraglue.fault.Failpoint;
+import dev.paraglue.job.JobRunner;
+import dev.paraglue.pipeline.ParagraphPipeline;
+import dev.paraglue.text.Paragraph;
+import dev.paraglue.text.ParagraphSplitter;
+import dev.paraglue.text.Reassembler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kills the job with SIGKILL at named points (during the read, while documents and rows are being
+ * written inside the table commit, right after the table commit, after publishing but before the
+ * ledger), reruns it, and checks that nothing was lost or duplicated: the tables hold each source's
+ * rows exactly once, every output is complete and correct, the ledger agrees, and no half-written
+ * object was ever visible under documents/. Each run is its own JVM (ChildRun), as on a cluster.
+ */
+class KillAndRerunIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Path home;
+  private Path raw;
+  private Path out;
+  private Path failpoints;
+  private int children;
+  private String master = "local[2]";
+  private String failures = "";
+
+  /** What one source should produce. */
+  private record Expected(boolean rejected, List<Paragraph> paragraphs, byte[] output) {}
+
+  private static Map<String, Expected> expected(Path raw) throws IOException {
+    Map<String, Expected> m = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(raw)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        ParagraphSplitter.Split s = ParagraphSplitter.split(Files.readAllBytes(f));
+        m.put(
+            raw.relativize(f).toString(),
+            new Expected(
+                s.outcome().isRejected(), s.paragraphs(), Reassembler.reassemble(s.texts())));
+      }
+    }
+    return m;
+  }
+
+  private static String big() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 600; i++) {
+      b.append("Paragraph ").append(i).append(i % 7 == 0 ? " — 段落\r\n" : "\n");
+      b.append("second line of ").append(i).append('\n');
+      b.append(i % 5 == 0 ? " \t \n\n" : "\n");
+    }
+    return b.toString();
+  }
+
+  private void write(String docId, byte[] content) throws IOException {
+    Path p = raw.resolve(docId);
+    Files.createDirectories(p.getParent());
+    Files.write(p, content);
+  }
+
+  private String flags() throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(Path.of("conf/spark-java17.properties"))) {
+      p.load(in);
+    }
+    return p.getProperty("spark.java17.flags");
+  }
+
+  private Process start(String point, Path dump) throws IOException {
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(Arrays.asList(flags().split(" ")));
+    cmd.addAll(
+        List.of(
+            "-Xmx1g",
+            "-Djava.io.tmpdir=" + Files.createDirectories(home.resolve("tmp")),
+            "-D" + ParagraphPipeline.RANGE_BYTES + "=2048",
+            "-D" + JobRunner.STALE_STAGING_SECONDS + "=0",
+            "-D" + Failpoint.POINTS + "=" + (point == null ? failures : point + "=wait"),
+            "-D" + ChildRun.MASTER + "=" + master,
+            "-D" + Failpoint.DIR + "=" + failpoints,
+            "-cp",
+            cp,
+            ChildRun.class.getName(),
+            home.toString(),
+            dump == null ? "-" : dump.toString(),
+            "k.paragraphs",
+            "k.documents",
+            "--source_paths",
+            raw.toUri().toString(),
+            "--output_path",
+            out.toUri().toString()));
+    Path log = home.resolve("child-" + (++children) + ".log");
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private String logTail() throws IOException {
+    List<String> lines = Files.readAllLines(home.resolve("child-" + children + ".log"), UTF_8);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  /** Runs the job until it reaches {@code point}, then kills it with SIGKILL. */
+  private void killAt(String point) throws Exception {
+    Process p = start(point, null);
+    Path reached = failpoints.resolve(point + ".reached");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!Files.exists(reached)) {
+      assertThat(p.isAlive()).as("the run ended before %s:%n%s", point, logTail()).isTrue();
+      assertThat(System.nanoTime()).as("waiting for %s", point).isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
+    assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(137);
+    Files.delete(reached);
+  }
+
+  /** Runs the job to the end and returns the dump of both tables. */
+  private List<String> rerun() throws Exception {
+    Path dump = home.resolve("dump-" + children + ".jsonl");
+    Process p = start(null, dump);
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("rerun finished").isTrue();
+    assertThat(p.exitValue()).as(logTail()).isZero();
+    return Files.readAllLines(dump, UTF_8);
+  }
+
+  private Map<String, byte[]> files(Path root) throws IOException {
+    Map<String, byte[]> m = new TreeMap<>();
+    if (Files.isDirectory(root)) {
+      try (Stream<Path> s = Files.walk(root)) {
+        for (Path f : s.filter(Files::isRegularFile).toList()) {
+          m.put(root.relativize(f).toString(), Files.readAllBytes(f));
+        }
+      }
+    }
+    return m;
+  }
+
+  /** Whatever a killed run left visible under documents/ is a whole, correct object. */
+  private void nothingHalfWritten(List<Map<String, Expected>> versions) throws IOException {
+    for (Map.Entry<String, byte[]> f : files(out.resolve("documents")).entrySet()) {
+      assertThat(versions)
+          .as("documents/%s is the reassembly of some version of its source", f.getKey())
+          .anySatisfy(
+              v -> {
+                assertThat(v).containsKey(f.getKey());
+                assertThat(v.get(f.getKey()).rejected()).isFalse();
+                assertThat(f.getValue()).isEqualTo(v.get(f.getKey()).output());
+              });
+    }
+  }
+
+  /** The tables, outputs, rejection records and ledger are exactly what the sources produce. */
+  private void exactly(Map<String, Expected> want, List<String> dump) throws IOException {
+    List<String> rows = new ArrayList<>();
+    Map<String, JsonNode> ledger = new HashMap<>();
+    for (String line : dump) {
+      JsonNode n = JSON.readTree(line.substring(2));
+      if (line.startsWith("P ")) {
+        rows.add(
+            String.join(
+                "|",
+                n.get("doc_id").asText(),
+                n.get("paragraph_index").asText(),
+                n.get("text").asText(),
+                n.get("line_number").asText(),
+                n.get("byte_offset").asText(),
+                n.get("byte_length").asText(),
+                n.get("char_count").asText()));
+      } else {
+        assertThat(ledger.put(n.get("doc_id").asText(), n)).as("one ledger row per doc").isNull();
+      }
+    }
+    List<String> wantRows = new ArrayList<>();
+    Map<String, byte[]> wantOutputs = new TreeMap<>();
+    Set<String> wantRejected = new HashSet<>();
+    for (Map.Entry<String, Expected> e : want.entrySet()) {
+      JsonNode entry = ledger.get(e.getKey());
+      assertThat(entry).as("ledger row for %s", e.getKey()).isNotNull();
+      if (e.getValue().rejected()) {
+        wantRejected.add(e.getKey() + ".json");
+        assertThat(entry.get("status").asText()).isEqualTo("rejected");
+        continue;
+      }
+      assertThat(entry.get("status").asText()).isEqualTo("ok");
+      assertThat(entry.get("paragraph_count").asInt()).isEqualTo(e.getValue().paragraphs().size());
+      wantOutputs.put(e.getKey(), e.getValue().output());
+      for (Paragraph p : e.getValue().paragraphs()) {
+        wantRows.add(
+            String.join(
+                "|",
+                e.getKey(),
+                Integer.toString(p.index()),
+                p.text(),
+                Long.toString(p.lineNumber()),
+                Long.toString(p.byteOffset()),
+                Integer.toString(p.byteLength()),
+                Integer.toString(p.charCount())));
+      }
+    }
+    assertThat(ledger.keySet()).containsExactlyInAnyOrderElementsOf(want.keySet());
+    rows.sort(null);
+    wantRows.sort(null);
+    assertThat(rows).as("paragraph rows, each exactly once").containsExactlyElementsOf(wantRows);
+    Map<String, byte[]> outputs = files(out.resolve("documents"));
+    assertThat(outputs.keySet()).containsExactlyElementsOf(wantOutputs.keySet());
+    wantOutputs.forEach((k, v) -> assertThat(outputs.get(k)).as(k).isEqualTo(v));
+    assertThat(files(out.resolve("_rejected")).keySet())
+        .containsExactlyInAnyOrderElementsOf(wantRejected);
+    assertThat(files(out.resolve("_staging"))).as("staging left by killed runs").isEmpty();
+  }
+
+  private void setUp(String name) throws IOException {
+    home = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), name);
+    raw = home.resolve("raw");
+    out = home.resolve("out");
+    failpoints = home.resolve("failpoints");
+    write("a.txt", "alpha one\n\nalpha two\n\n\nalpha three\n".getBytes(UTF_8));
+    write("crlf.txt", "one\r\nline\r\n\r\ntwo\r\n".getBytes(UTF_8));
+    write("cjk/中文 notes.txt", "第一段\n\n第二段\u3000\n".getBytes(UTF_8));
+    write("big.txt", big().getBytes(UTF_8)); // about 20 KB: read as ranges of 2 KB
+    write("bad.txt", new byte[] {'o', 'k', '\n', (byte) 0xC3, '(', '\n'});
+    write("empty.txt", new byte[0]);
+    write("nested/deep/x.md", "# title\n\nbody\n".getBytes(UTF_8));
+  }
+
+  @Test
+  void killedAtEveryStage_thenRerun_losesAndDuplicatesNothing() throws Exception {
+    setUp("paraglue-kill");
+    Map<String, Expected> first = expected(raw);
+
+    // A first run killed while reading, while writing, and right after its table commit.
+    killAt("validate.document");
+    nothingHalfWritten(List.of(first));
+    killAt("explode.document");
+    nothingHalfWritten(List.of(first));
+    killAt("commit.after");
+    nothingHalfWritten(List.of(first));
+    exactly(first, rerun());
+
+    // Sources change: fewer paragraphs, newly rejected, fixed, added. Killed after publishing.
+    write("a.txt", "alpha, now alone\n".getBytes(UTF_8));
+    write("crlf.txt", new byte[] {'n', 'o', 'w', ' ', (byte) 0xFF, '\n'});
+    write("bad.txt", "fixed\n".getBytes(UTF_8));
+    write("new.txt", "brand new\n\nsecond\n".getBytes(UTF_8));
+    Map<String, Expected> second = expected(raw);
+    killAt("explode.document");
+    nothingHalfWritten(List.of(first, second));
+    killAt("publish.after");
+    nothingHalfWritten(List.of(first, second));
+    exactly(second, rerun());
+  }
+
+  @Test
+  void everyTaskFailingItsFirstAttempt_isRetriedByLocal22_andTheResultIsExact() throws Exception {
+    setUp("paraglue-retry");
+    master = "local[2,2]"; // two threads, each task may fail once
+    failures = "validate.document=fail-first-attempt,explode.document=fail-first-attempt";
+    exactly(expected(raw), rerun());
+    assertThat(Files.readString(home.resolve("child-" + children + ".log")))
+        .contains("Failpoint validate.document: failing the first attempt")
+        .contains("Failpoint explode.document: failing the first attempt");
+  }
+}

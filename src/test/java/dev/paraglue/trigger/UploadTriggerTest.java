@@ -205,6 +205,43 @@ class UploadTriggerTest {
   }
 
   @Test
+  void redeliveredAndOutOfOrderEvents_eachStartARun_soNoKeyIsDropped() throws IOException {
+    byte[] newer = s3Event("ObjectCreated:Put", "raw/a.txt", "0055AED6DCD90281F0");
+    byte[] older = s3Event("ObjectCreated:Put", "raw/a.txt", "0055AED6DCD90281E5");
+    handle(env(), newer);
+    handle(env(), newer); // S3 delivers at least once
+    handle(env(), older); // and in no particular order
+    // Every delivery starts a run for the key: the job reads the object as it is now and skips it
+    // when the ledger already has that version, so a repeat costs a no-op run, never a lost key.
+    assertThat(glue.requests).hasSize(3);
+    assertThat(glue.requests)
+        .allSatisfy(
+            r ->
+                assertThat(r.get("Arguments").get("--source_paths").asText())
+                    .isEqualTo("s3://paraglue-demo/raw/a.txt"));
+  }
+
+  @Test
+  void glueThrottlingPastTheInvocationsTime_throwsForADirectInvocation_andFailsTheSqsMessages()
+      throws IOException {
+    glue.otherwise(FakeGlue.Answer.THROTTLE);
+    long t0 = System.currentTimeMillis();
+    assertThatThrownBy(
+            () -> handler(env()).handle(event("s3-put.json"), System.currentTimeMillis() + 3_000))
+        .hasMessageContaining("Cannot start Glue job paraglue after")
+        .hasMessageContaining("ThrottlingException");
+    assertThat(System.currentTimeMillis() - t0)
+        .as("gave up within the invocation")
+        .isLessThan(3_000);
+    assertThat(glue.requests.size()).isGreaterThan(1);
+
+    Map<String, Object> response =
+        handler(env()).handle(event("sqs-s3.json"), System.currentTimeMillis() + 3_000);
+    assertThat(response.get("runs").toString()).isEqualTo("[]");
+    assertThat(response.get("batchItemFailures").toString()).contains("000000000001");
+  }
+
+  @Test
   void keysThatAreNotSources_areIgnoredWithAReason_andNothingStarts() throws IOException {
     byte[] payload =
         s3Event(

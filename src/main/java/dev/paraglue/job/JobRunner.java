@@ -68,10 +68,10 @@ public final class JobRunner {
     } catch (JobFailedException e) {
       code = RunResult.FAILED;
       message = e.getMessage();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, and Scala throws it undeclared
       LOG.error("Run {} failed", runId, e);
       code = RunResult.FAILED;
-      message = "Run " + runId + " failed: " + oneLine(e);
+      message = "Run " + runId + " failed: " + oneLine(reason(e));
     }
     report.finish(code == 0 ? "succeeded" : "failed", code == 0 ? null : message, Instant.now());
     try {
@@ -88,6 +88,19 @@ public final class JobRunner {
         + RUN_ID_TIME.format(start)
         + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+  }
+
+  /**
+   * The most telling exception of a chain: the first of ours that names what could not be done
+   * ("Cannot write document s3://..."), which Spark wraps in "Job aborted due to stage failure".
+   */
+  static Throwable reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().startsWith("Cannot ")) {
+        return t;
+      }
+    }
+    return e;
   }
 
   /** First line of an exception's message, with Spark's error class prefix kept. */

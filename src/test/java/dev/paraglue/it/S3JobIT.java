@@ -3,6 +3,7 @@ package dev.paraglue.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paraglue.fault.Failpoint;
 import dev.paraglue.job.JobRunner;
 import dev.paraglue.job.RunResult;
 import dev.paraglue.text.Paragraph;
@@ -14,6 +15,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -222,5 +227,71 @@ class S3JobIT {
             "s3db.d2");
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.message()).contains("s3://no-such-bucket/raw").doesNotContain("\n");
+  }
+
+  @Test
+  void storageGoneMidRun_failsWithAOneLineReasonNamingTheUri_leavesNothingHalfDone_rerunSucceeds()
+      throws Exception {
+    Map<String, byte[]> docs = new LinkedHashMap<>();
+    docs.put("fault/raw/one.txt", "first\n\nsecond\n".getBytes(UTF_8));
+    docs.put("fault/raw/two.txt", "only one\n".getBytes(UTF_8));
+    docs.put("fault/raw/sub/three.txt", "3a\n\n3b\n\n3c\n".getBytes(UTF_8));
+    docs.forEach(S3JobIT::put);
+    String[] args = {
+      "--source_paths",
+      "s3://" + BUCKET + "/fault/raw/",
+      "--output_path",
+      "s3://" + BUCKET + "/fault/out",
+      "--paragraph_table",
+      "s3db.fault_p",
+      "--documents_table",
+      "s3db.fault_d"
+    };
+    Path points = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "fp");
+    System.setProperty(Failpoint.POINTS, "explode.document=wait");
+    System.setProperty(Failpoint.DIR, points.toString());
+    RunResult failed;
+    ExecutorService runner = Executors.newSingleThreadExecutor();
+    try {
+      Future<RunResult> running = runner.submit(() -> run(args));
+      while (!Files.exists(points.resolve("explode.document.reached"))) {
+        assertThat(running.isDone()).as("the run ended before writing").isFalse();
+        Thread.sleep(50);
+      }
+      s3Server.close(); // S3 goes away while documents and rows are being written
+      Files.createFile(points.resolve("explode.document.go"));
+      failed = running.get(3, TimeUnit.MINUTES);
+    } finally {
+      System.clearProperty(Failpoint.POINTS);
+      runner.shutdownNow();
+      s3Server.restart();
+    }
+    System.out.println("S3 gone mid-run: " + failed.message());
+    assertThat(failed.exitCode()).isEqualTo(RunResult.FAILED);
+    assertThat(failed.message())
+        .as(failed.message())
+        .doesNotContain("\n")
+        .contains("failed: Cannot ")
+        .containsPattern("s3a?://" + BUCKET + "/fault/");
+
+    // Nothing committed; any document object written in place is whole and correct.
+    assertThat(spark.table("s3db.fault_p").count()).isZero();
+    assertThat(spark.table("s3db.fault_d").count()).isZero();
+    for (var o :
+        s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("fault/out/documents/"))
+            .contents()) {
+      String source = "fault/raw/" + o.key().substring("fault/out/documents/".length());
+      assertThat(get(o.key()))
+          .isEqualTo(Reassembler.reassemble(ParagraphSplitter.split(docs.get(source)).texts()));
+    }
+
+    RunResult rerun = run(args);
+    assertThat(rerun.exitCode()).as(rerun.message()).isZero();
+    assertThat(rerun.report().get().count("processed")).isEqualTo(3);
+    assertThat(spark.table("s3db.fault_p").count()).isEqualTo(6);
+    for (Map.Entry<String, byte[]> d : docs.entrySet()) {
+      assertThat(get("fault/out/documents/" + d.getKey().substring("fault/raw/".length())))
+          .isEqualTo(Reassembler.reassemble(ParagraphSplitter.split(d.getValue()).texts()));
+    }
   }
 }

@@ -28,11 +28,22 @@ public final class S3MockServer implements AutoCloseable {
 
   final int port;
   final String bucket;
-  private final Process process;
+
+  private final Path root;
+  private Process process;
 
   public S3MockServer(String bucket, Path root) throws IOException, InterruptedException {
     this.bucket = bucket;
+    this.root = root;
     this.port = freePort();
+    launch();
+  }
+
+  /**
+   * Starts S3Mock on this server's port over its root folder, kept across restarts, and waits until
+   * the bucket answers.
+   */
+  private void launch() throws IOException, InterruptedException {
     Path jar;
     try (var s = Files.list(Path.of("target/s3mock"))) {
       jar =
@@ -57,9 +68,10 @@ public final class S3MockServer implements AutoCloseable {
                     "--server.address=127.0.0.1",
                     "--com.adobe.testing.s3mock.store.initial-buckets=" + bucket,
                     "--com.adobe.testing.s3mock.store.root=" + root,
+                    "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
                     "--logging.level.root=WARN"))
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (!accepting()) {
@@ -83,6 +95,12 @@ public final class S3MockServer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Starts the server again after {@link #close}, on the same port, with the same objects. */
+  public void restart() throws IOException, InterruptedException {
+    close();
+    launch();
   }
 
   public String endpoint() {

@@ -33,6 +33,14 @@ public final class Failpoint {
 
   /** Passes point {@code name}; {@code attempt} is the Spark task attempt (0 on the driver). */
   public static void hit(String name, int attempt) {
+    hit(name, attempt, null);
+  }
+
+  /**
+   * Passes point {@code name} in the run {@code scope}: a spec entry {@code name@scope} applies
+   * only there (two runs in one JVM), a plain {@code name} everywhere.
+   */
+  public static void hit(String name, int attempt, String scope) {
     String spec = System.getProperty(POINTS);
     if (spec == null || spec.isEmpty()) {
       return;
@@ -41,11 +49,11 @@ public final class Failpoint {
       int eq = entry.indexOf('=');
       String point = (eq < 0 ? entry : entry.substring(0, eq)).strip();
       String action = eq < 0 ? "wait" : entry.substring(eq + 1).strip();
-      if (!point.equals(name)) {
+      if (!point.equals(name) && !(scope != null && point.equals(name + "@" + scope))) {
         continue;
       }
       switch (action) {
-        case "wait" -> waitHere(name);
+        case "wait" -> waitHere(point);
         case "fail-first-attempt" -> {
           if (attempt == 0) {
             throw new IllegalStateException("Failpoint " + name + ": failing the first attempt");

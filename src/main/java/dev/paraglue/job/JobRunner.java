@@ -185,12 +185,21 @@ public final class JobRunner {
           report,
           "explode_commit",
           () -> {
-            try {
-              tables.replaceParagraphs(args.paragraphTable(), rows, outcome.replacedIds());
-            } catch (RuntimeException e) {
-              throw verificationFailure(e, runId).orElseThrow(() -> e);
-            }
-            Failpoint.hit("commit.after", 0);
+            retryingConflicts(
+                report,
+                args.paragraphTable(),
+                () -> {
+                  try {
+                    tables.replaceParagraphs(
+                        args.paragraphTable(),
+                        rows,
+                        outcome.replacedIds(),
+                        () -> Failpoint.hit("commit.before", 0, runId));
+                  } catch (RuntimeException e) {
+                    throw verificationFailure(e, runId).<RuntimeException>map(v -> v).orElse(e);
+                  }
+                });
+            Failpoint.hit("commit.after", 0, runId);
             return null;
           });
       stage(
@@ -199,7 +208,7 @@ public final class JobRunner {
           () -> {
             outcome.assembleRanged(pipeline.rangedDocuments(), summaries, writer, conf);
             outcome.publish(writer, previouslyRejected, conf);
-            Failpoint.hit("publish.after", 0);
+            Failpoint.hit("publish.after", 0, runId);
             return null;
           });
       if (!outcome.ledgerRows().isEmpty()) {
@@ -207,7 +216,10 @@ public final class JobRunner {
             report,
             "commit_ledger",
             () -> {
-              tables.upsertDocuments(args.documentsTable(), outcome.ledgerRows());
+              retryingConflicts(
+                  report,
+                  args.documentsTable(),
+                  () -> tables.upsertDocuments(args.documentsTable(), outcome.ledgerRows()));
               return null;
             });
       }
@@ -256,6 +268,40 @@ public final class JobRunner {
       }
     }
     return Optional.empty();
+  }
+
+  /** Commit attempts when another run commits to the same documents at the same time. */
+  static final int COMMIT_ATTEMPTS = 4;
+
+  /**
+   * Runs a commit, redoing it on the table as it is now when Iceberg reports a conflict with a
+   * concurrent run (which never leaves partial data: the losing commit is simply not applied).
+   */
+  private static void retryingConflicts(RunReport report, String table, Runnable commit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        commit.run();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= COMMIT_ATTEMPTS || !IcebergTables.isCommitConflict(e)) {
+          throw e;
+        }
+        report.count("commit_retries", report.count("commit_retries") + 1);
+        long pause = ThreadLocalRandom.current().nextLong(200L << attempt);
+        LOG.warn(
+            "Run {}: commit to {} conflicted with another run ({}); retrying in {} ms",
+            report.runId(),
+            table,
+            oneLine(e),
+            pause);
+        try {
+          Thread.sleep(pause);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /** Seconds after which another run's staging counts as left by a killed run. */

@@ -12,6 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -141,15 +147,17 @@ public final class IcebergTables {
    * one commit: an append when none of them has rows yet, otherwise a MERGE that updates, inserts
    * and deletes (the paragraphs that vanished) restricted to those documents.
    */
-  public void replaceParagraphs(String table, Dataset<Row> rows, Collection<String> docIds) {
+  public void replaceParagraphs(
+      String table, Dataset<Row> rows, Collection<String> docIds, Runnable beforeCommit) {
     if (docIds.isEmpty()) {
       return;
     }
+    Snapshot base = refreshedBase(table);
     Dataset<Row> target = spark.table(table);
     Column inDocs = col("doc_id").isin(docIds.toArray());
     Dataset<Row> existing = target.where(inDocs);
     if (existing.select("doc_id").limit(1).isEmpty()) {
-      append(table, rows);
+      appendUnlessConflicting(table, rows, docIds, base, beforeCommit);
       LOG.info("Appended the paragraphs of {} documents to {}", docIds.size(), table);
       return;
     }
@@ -172,6 +180,7 @@ public final class IcebergTables {
             .withColumn("_deleted", lit(true));
     String ids = docIds.stream().map(IcebergTables::literal).collect(Collectors.joining(", "));
     try {
+      beforeCommit.run();
       merge(
           table,
           fresh.unionByName(vanished),
@@ -206,10 +215,88 @@ public final class IcebergTables {
     }
   }
 
+  /** The table's current snapshot, after making Spark's cached copy of the table current. */
+  private Snapshot refreshedBase(String table) {
+    spark.sql("REFRESH TABLE " + table);
+    return icebergTable(table).currentSnapshot();
+  }
+
+  private Table icebergTable(String table) {
+    try {
+      return Spark3Util.loadIcebergTable(spark, table);
+    } catch (org.apache.spark.sql.catalyst.parser.ParseException
+        | org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException("Cannot load table " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Appends the rows of documents that had none at {@code base}, failing with Iceberg's
+   * ValidationException, never duplicating, when another run committed rows of any of them since
+   * then. A plain append validates nothing, so the rows go to a private branch first, and their
+   * files reach main in one add-only overwrite validated against the data added since {@code base}.
+   */
+  private void appendUnlessConflicting(
+      String table,
+      Dataset<Row> rows,
+      Collection<String> docIds,
+      Snapshot base,
+      Runnable beforeCommit) {
+    String branch =
+        "paraglue_" + Long.toHexString(System.nanoTime()) + "_" + Integer.toHexString(hashCode());
+    spark.sql(
+        "ALTER TABLE "
+            + table
+            + " CREATE BRANCH "
+            + branch
+            + (base == null ? "" : " AS OF VERSION " + base.snapshotId()));
+    try {
+      append(table + ".branch_" + branch, rows);
+      beforeCommit.run();
+      Table t = icebergTable(table);
+      t.refresh();
+      Snapshot staged = t.snapshot(branch);
+      OverwriteFiles commit = t.newOverwrite();
+      if (staged != null && (base == null || staged.snapshotId() != base.snapshotId())) {
+        for (DataFile f : staged.addedDataFiles(t.io())) {
+          commit.addFile(f);
+        }
+      }
+      if (base != null) {
+        commit.validateFromSnapshot(base.snapshotId());
+      }
+      commit.conflictDetectionFilter(Expressions.in("doc_id", docIds.toArray()));
+      commit.validateNoConflictingData();
+      commit.commit();
+    } finally {
+      try {
+        spark.sql("ALTER TABLE " + table + " DROP BRANCH IF EXISTS " + branch);
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot drop branch {} of {}: {}", branch, table, e.toString());
+      }
+      spark.sql("REFRESH TABLE " + table);
+    }
+  }
+
+  /**
+   * True when a failure is an Iceberg commit conflict with another writer: the same work, redone on
+   * the table as it is now, can succeed.
+   */
+  public static boolean isCommitConflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.iceberg.exceptions.ValidationException
+          || t instanceof org.apache.iceberg.exceptions.CommitFailedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Upserts documents table rows by doc id, in one commit. */
-  public void upsertDocuments(String table, Dataset<Row> rows) {
+  public void upsertDocuments(String table, Dataset<Row> rows, Collection<String> docIds) {
+    Snapshot base = refreshedBase(table);
     if (spark.table(table).limit(1).isEmpty()) {
-      append(table, rows); // a first run: nothing to match
+      appendUnlessConflicting(table, rows, docIds, base, () -> {}); // a first run: nothing to match
       return;
     }
     merge(
@@ -265,7 +352,8 @@ public final class IcebergTables {
         spark.createDataFrame(
             org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .parallelize(rows, slices),
-            StructType.fromDDL(DOCUMENT_COLUMNS)));
+            StructType.fromDDL(DOCUMENT_COLUMNS)),
+        rows.stream().map(r -> r.getString(0)).toList());
   }
 
   /** A Spark SQL string literal (backslash escapes are on by default). */

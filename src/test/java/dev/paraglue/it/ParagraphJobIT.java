@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paraglue.fault.Failpoint;
 import dev.paraglue.job.JobRunner;
 import dev.paraglue.job.RunResult;
 import dev.paraglue.local.LocalCatalog;
@@ -21,6 +22,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Row;
@@ -281,6 +286,67 @@ class ParagraphJobIT {
                     "SELECT doc_id, paragraph_index FROM incr.paragraphs GROUP BY 1, 2 HAVING count(*) > 1")
                 .count())
         .isZero();
+  }
+
+  @Test
+  void twoRunsAtOnce_overOverlappingDocuments_conflictIsRetried_andEachRowIsThereOnce()
+      throws Exception {
+    Path raw = home.resolve("conc/raw");
+    put(raw.resolve("a.txt"), "a1\n\na2\n".getBytes(UTF_8));
+    put(raw.resolve("b.txt"), "b1\n\nb2\n\nb3\n".getBytes(UTF_8));
+    put(raw.resolve("c.txt"), "c1\n".getBytes(UTF_8));
+    Path out = home.resolve("conc/out");
+    Path points = Files.createDirectories(home.resolve("conc/failpoints"));
+    String paths = raw.resolve("a.txt") + "," + raw.resolve("b.txt");
+    // Run A stops just before its commit; run B, over b.txt and c.txt, commits meanwhile.
+    System.setProperty(Failpoint.POINTS, "commit.before@jr_conc_a=wait");
+    System.setProperty(Failpoint.DIR, points.toString());
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    RunResult a;
+    RunResult b;
+    try {
+      Future<RunResult> running =
+          pool.submit(
+              () -> run(args("conc", out, "--source_paths", paths, "--JOB_RUN_ID", "jr_conc_a")));
+      while (!Files.exists(points.resolve("commit.before@jr_conc_a.reached"))) {
+        assertThat(running.isDone()).as("run A ended early").isFalse();
+        Thread.sleep(50);
+      }
+      b =
+          run(
+              args(
+                  "conc",
+                  out,
+                  "--source_paths",
+                  raw.resolve("b.txt") + "," + raw.resolve("c.txt"),
+                  "--JOB_RUN_ID",
+                  "jr_conc_b"));
+      Files.createFile(points.resolve("commit.before@jr_conc_a.go"));
+      a = running.get(3, TimeUnit.MINUTES);
+    } finally {
+      System.clearProperty(Failpoint.POINTS);
+      pool.shutdownNow();
+    }
+    assertThat(b.exitCode()).as(b.message()).isZero();
+    assertThat(a.exitCode()).as(a.message()).isZero();
+    assertThat(a.report().get().count("commit_retries")).isPositive();
+
+    assertThat(
+            spark
+                .sql(
+                    "SELECT doc_id, paragraph_index FROM conc.paragraphs GROUP BY 1, 2"
+                        + " HAVING count(*) > 1")
+                .count())
+        .as("duplicated rows")
+        .isZero();
+    Map<String, List<Row>> rows = rowsByDoc("conc.paragraphs");
+    assertThat(rows.get("a.txt")).hasSize(2);
+    assertThat(rows.get("b.txt")).hasSize(3);
+    assertThat(rows.get("c.txt")).hasSize(1);
+    assertThat(rows.get("b.txt"))
+        .allSatisfy(r -> assertThat(r.<String>getAs("run_id")).isEqualTo("jr_conc_a"));
+    assertThat(spark.sql("SELECT doc_id FROM conc.documents").count()).isEqualTo(3);
+    assertThat(spark.sql("SELECT DISTINCT doc_id FROM conc.documents").count()).isEqualTo(3);
   }
 
   @Test

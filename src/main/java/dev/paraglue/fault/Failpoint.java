@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Points: {@code validate.document} (a task has opened a document in pass 1), {@code
- * explode.document} (a task has written part of a document and its rows in pass 2, inside the table
- * commit's write), {@code commit.after} (the paragraph table is committed, documents are not
- * published), {@code publish.after} (documents published, ledger not committed).
+ * validate.after} (pass 1 is done, pass 2 not started), {@code explode.document} (a task has
+ * written part of a document and its rows in pass 2, inside the table commit's write), {@code
+ * commit.after} (the paragraph table is committed, documents are not published), {@code
+ * publish.after} (documents published, ledger not committed).
  */
 public final class Failpoint {
   public static final String POINTS = "paraglue.failpoints";

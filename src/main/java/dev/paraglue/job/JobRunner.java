@@ -173,6 +173,7 @@ public final class JobRunner {
           toRead.isEmpty()
               ? Map.of()
               : stage(report, "read_validate", () -> pipeline.validate(toRead));
+      Failpoint.hit("validate.after", 0, runId);
       for (SourceDocument d : toRead) {
         outcome.classify(d, summaries.get(d.getDocId()), writer, report);
       }

@@ -350,6 +350,46 @@ class ParagraphJobIT {
   }
 
   @Test
+  void aSourceChangedBetweenThePasses_failsTheRun_andNothingIsCommitted() throws Exception {
+    Path raw = home.resolve("chg/raw");
+    put(raw.resolve("stable.txt"), "stays\n".getBytes(UTF_8));
+    put(raw.resolve("moving.txt"), "before one\n\nbefore two\n".getBytes(UTF_8));
+    Path out = home.resolve("chg/out");
+    Path points = Files.createDirectories(home.resolve("chg/failpoints"));
+    System.setProperty(Failpoint.POINTS, "validate.after@jr_chg=wait");
+    System.setProperty(Failpoint.DIR, points.toString());
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    RunResult r;
+    try {
+      Future<RunResult> running =
+          pool.submit(
+              () ->
+                  run(
+                      args(
+                          "chg", out, "--source_paths", raw.toString(), "--JOB_RUN_ID", "jr_chg")));
+      while (!Files.exists(points.resolve("validate.after@jr_chg.reached"))) {
+        assertThat(running.isDone()).as("the run ended early").isFalse();
+        Thread.sleep(50);
+      }
+      // Same length, other bytes: only reading it again can tell.
+      put(raw.resolve("moving.txt"), "BEFORE one\n\nbefore two\n".getBytes(UTF_8));
+      Files.createFile(points.resolve("validate.after@jr_chg.go"));
+      r = running.get(3, TimeUnit.MINUTES);
+    } finally {
+      System.clearProperty(Failpoint.POINTS);
+      pool.shutdownNow();
+    }
+    assertThat(r.exitCode()).isEqualTo(RunResult.FAILED);
+    assertThat(r.message())
+        .doesNotContain("\n")
+        .contains("nothing committed")
+        .contains("moving.txt");
+    assertThat(spark.table("chg.paragraphs").count()).isZero();
+    assertThat(spark.table("chg.documents").count()).isZero();
+    assertThat(out.resolve("documents")).doesNotExist();
+  }
+
+  @Test
   void partitionFilter_selectsPartitions_andBadFiltersAreRefusedBeforeReading() throws IOException {
     Path raw = corpus("filt");
     registerTable("filt.raw", raw);
@@ -407,6 +447,13 @@ class ParagraphJobIT {
     assertThat(notUnder.message())
         .startsWith("Cannot use source file:")
         .contains("not under the location of filt.raw");
+
+    // A path with '..' segments that climbs out of the table's location is refused the same way.
+    String climbing = home.resolve("filt/raw").toUri() + "dt=2026-11-01/../../../paths/raw";
+    RunResult dotDot =
+        run(args("filt", out, "--source_table", "filt.raw", "--source_paths", climbing));
+    assertThat(dotDot.exitCode()).isEqualTo(RunResult.BAD_INPUT);
+    assertThat(dotDot.message()).contains("not under the location of filt.raw");
   }
 
   @Test

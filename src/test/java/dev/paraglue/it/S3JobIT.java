@@ -236,7 +236,8 @@ class S3JobIT {
     docs.put("fault/raw/one.txt", "first\n\nsecond\n".getBytes(UTF_8));
     docs.put("fault/raw/two.txt", "only one\n".getBytes(UTF_8));
     docs.put("fault/raw/sub/three.txt", "3a\n\n3b\n\n3c\n".getBytes(UTF_8));
-    docs.forEach(S3JobIT::put);
+    // Not through put(): that records uploads for the whole-job test's expectations.
+    docs.forEach((k, v) -> s3.putObject(b -> b.bucket(BUCKET).key(k), RequestBody.fromBytes(v)));
     String[] args = {
       "--source_paths",
       "s3://" + BUCKET + "/fault/raw/",

@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code fail-first-attempt}: throws in a task's first attempt, so Spark retries it.
  * </ul>
  *
- * <p>Points: {@code validate.document} (a task has opened a document in pass 1), {@code
- * validate.after} (pass 1 is done, pass 2 not started), {@code explode.document} (a task has
- * written part of a document and its rows in pass 2, inside the table commit's write), {@code
- * commit.after} (the paragraph table is committed, documents are not published), {@code
- * publish.after} (documents published, ledger not committed).
+ * <p>Points: {@code resolve.after} (sources listed, nothing read), {@code validate.document} (a
+ * task has opened a document in pass 1), {@code validate.after} (pass 1 is done, pass 2 not
+ * started), {@code explode.document} (a task has written part of a document and its rows in pass 2,
+ * inside the table commit's write), {@code commit.after} (the paragraph table is committed,
+ * documents are not published), {@code publish.after} (documents published, ledger not committed).
  */
 public final class Failpoint {
   public static final String POINTS = "paraglue.failpoints";

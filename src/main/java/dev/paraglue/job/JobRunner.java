@@ -69,9 +69,15 @@ public final class JobRunner {
       code = RunResult.FAILED;
       message = e.getMessage();
     } catch (Exception e) { // SparkException is checked, and Scala throws it undeclared
-      LOG.error("Run {} failed", runId, e);
       code = RunResult.FAILED;
-      message = "Run " + runId + " failed: " + oneLine(reason(e));
+      Optional<JobFailedException> check = verificationFailure(e, runId);
+      if (check.isPresent()) {
+        LOG.error("Run {} failed its check", runId, e);
+        message = check.get().getMessage();
+      } else {
+        LOG.error("Run {} failed", runId, e);
+        message = "Run " + runId + " failed: " + oneLine(reason(e));
+      }
     }
     report.finish(code == 0 ? "succeeded" : "failed", code == 0 ? null : message, Instant.now());
     try {
@@ -131,6 +137,7 @@ public final class JobRunner {
     LOG.info("Run {} starting", runId);
     SourcePlan plan = stage(report, "resolve", () -> new SourceResolver(spark).resolve(args));
     report.count("listed", plan.listed());
+    Failpoint.hit("resolve.after", 0, runId);
 
     IcebergTables tables = new IcebergTables(spark);
     stage(
@@ -189,17 +196,12 @@ public final class JobRunner {
             retryingConflicts(
                 report,
                 args.paragraphTable(),
-                () -> {
-                  try {
+                () ->
                     tables.replaceParagraphs(
                         args.paragraphTable(),
                         rows,
                         outcome.replacedIds(),
-                        () -> Failpoint.hit("commit.before", 0, runId));
-                  } catch (RuntimeException e) {
-                    throw verificationFailure(e, runId).<RuntimeException>map(v -> v).orElse(e);
-                  }
-                });
+                        () -> Failpoint.hit("commit.before", 0, runId)));
             Failpoint.hit("commit.after", 0, runId);
             return null;
           });
@@ -283,7 +285,7 @@ public final class JobRunner {
       try {
         commit.run();
         return;
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // also what Scala throws undeclared; rethrown as it came
         if (attempt >= COMMIT_ATTEMPTS || !IcebergTables.isCommitConflict(e)) {
           throw e;
         }

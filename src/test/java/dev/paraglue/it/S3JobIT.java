@@ -295,4 +295,50 @@ class S3JobIT {
           .isEqualTo(Reassembler.reassemble(ParagraphSplitter.split(d.getValue()).texts()));
     }
   }
+
+  @Test
+  void anObjectDeletedBetweenListingAndReading_isUnreadableWithItsUri_andTheRestCompletes()
+      throws Exception {
+    s3.putObject(
+        b -> b.bucket(BUCKET).key("gone/raw/stays.txt"), RequestBody.fromString("stays\n"));
+    s3.putObject(b -> b.bucket(BUCKET).key("gone/raw/goes.txt"), RequestBody.fromString("goes\n"));
+    Path points = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "fp");
+    System.setProperty(Failpoint.POINTS, "resolve.after@jr_gone=wait");
+    System.setProperty(Failpoint.DIR, points.toString());
+    ExecutorService runner = Executors.newSingleThreadExecutor();
+    RunResult r;
+    try {
+      Future<RunResult> running =
+          runner.submit(
+              () ->
+                  run(
+                      "--source_paths", "s3://" + BUCKET + "/gone/raw/",
+                      "--output_path", "s3://" + BUCKET + "/gone/out",
+                      "--paragraph_table", "s3db.gone_p",
+                      "--documents_table", "s3db.gone_d",
+                      "--JOB_RUN_ID", "jr_gone"));
+      while (!Files.exists(points.resolve("resolve.after@jr_gone.reached"))) {
+        assertThat(running.isDone()).as("the run ended before reading").isFalse();
+        Thread.sleep(50);
+      }
+      s3.deleteObject(b -> b.bucket(BUCKET).key("gone/raw/goes.txt"));
+      Files.createFile(points.resolve("resolve.after@jr_gone.go"));
+      r = running.get(3, TimeUnit.MINUTES);
+    } finally {
+      System.clearProperty(Failpoint.POINTS);
+      runner.shutdownNow();
+    }
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    assertThat(r.report().get().count("listed")).isEqualTo(2);
+    assertThat(r.report().get().count("processed")).isEqualTo(1);
+    assertThat(r.report().get().rejected())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.docId()).isEqualTo("goes.txt");
+              assertThat(p.reason()).isEqualTo("unreadable");
+              assertThat(p.detail()).as(p.detail()).contains("gone/raw/goes.txt");
+            });
+    assertThat(new String(get("gone/out/documents/stays.txt"), UTF_8)).isEqualTo("stays\n");
+  }
 }

@@ -154,6 +154,7 @@ public final class IcebergTables {
     }
     Snapshot base = refreshedBase(table);
     Dataset<Row> target = spark.table(table);
+    rows = alignedTo(target.schema(), rows);
     Column inDocs = col("doc_id").isin(docIds.toArray());
     Dataset<Row> existing = target.where(inDocs);
     if (existing.select("doc_id").limit(1).isEmpty()) {
@@ -213,6 +214,23 @@ public final class IcebergTables {
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new IllegalStateException("Cannot append to " + table + ": table not found", e);
     }
+  }
+
+  /**
+   * The rows in the table's column order. A partition column the sources do not have (documents
+   * named by paths, written to a table partitioned by an earlier table-based run) is null, as Hive
+   * would leave it.
+   */
+  static Dataset<Row> alignedTo(StructType target, Dataset<Row> rows) {
+    List<String> have = List.of(rows.columns());
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : target.fields()) {
+      cols.add(
+          have.contains(f.name())
+              ? col("`" + f.name() + "`")
+              : lit(null).cast(f.dataType()).as(f.name()));
+    }
+    return rows.select(cols.toArray(new Column[0]));
   }
 
   /** The table's current snapshot, after making Spark's cached copy of the table current. */

@@ -350,6 +350,25 @@ class ParagraphJobIT {
   }
 
   @Test
+  void documentsNamedByPaths_goIntoATablePartitionedByAnEarlierRun_withNullPartitions()
+      throws IOException {
+    new dev.paraglue.sink.IcebergTables(spark)
+        .ensureParagraphTable(
+            "mixed.paragraphs",
+            List.of(
+                new org.apache.spark.sql.types.StructField(
+                    "dt",
+                    org.apache.spark.sql.types.DataTypes.StringType,
+                    true,
+                    org.apache.spark.sql.types.Metadata.empty())));
+    Path raw = home.resolve("mixed/raw");
+    put(raw.resolve("loose.txt"), "no partition\n\nhere\n".getBytes(UTF_8));
+    RunResult r = run(args("mixed", home.resolve("mixed/out"), "--source_paths", raw.toString()));
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    assertThat(spark.sql("SELECT * FROM mixed.paragraphs WHERE dt IS NULL").count()).isEqualTo(2);
+  }
+
+  @Test
   void aSourceChangedBetweenThePasses_failsTheRun_andNothingIsCommitted() throws Exception {
     Path raw = home.resolve("chg/raw");
     put(raw.resolve("stable.txt"), "stays\n".getBytes(UTF_8));

@@ -214,6 +214,60 @@ class S3JobIT {
   }
 
   @Test
+  void deniedAccess_isAOneLineErrorNamingTheUri_withoutRetryingForMinutes() throws IOException {
+    // A loopback endpoint that answers every request as S3 does when IAM says no.
+    com.sun.net.httpserver.HttpServer denied =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] body =
+        ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
+                + "<Message>Access Denied</Message><RequestId>0</RequestId></Error>")
+            .getBytes(UTF_8);
+    denied.createContext(
+        "/",
+        x -> {
+          x.getRequestBody().readAllBytes();
+          x.getResponseHeaders().set("Content-Type", "application/xml");
+          boolean head = "HEAD".equals(x.getRequestMethod());
+          x.sendResponseHeaders(403, head ? -1 : body.length);
+          if (!head) {
+            x.getResponseBody().write(body);
+          }
+          x.close();
+        });
+    denied.start();
+    try {
+      spark
+          .sparkContext()
+          .hadoopConfiguration()
+          .set(
+              "fs.s3a.bucket.forbidden.endpoint",
+              "http://127.0.0.1:" + denied.getAddress().getPort());
+      long start = System.nanoTime();
+      RunResult r =
+          run(
+              "--source_paths",
+              "s3://forbidden/raw/",
+              "--output_path",
+              "s3://" + BUCKET + "/out4",
+              "--paragraph_table",
+              "s3db.p4",
+              "--documents_table",
+              "s3db.d4");
+      long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+      System.out.println("S3 access denied: " + r.message());
+      assertThat(r.exitCode()).isNotZero();
+      assertThat(r.message())
+          .contains("s3://forbidden/raw")
+          .containsIgnoringCase("forbidden")
+          .doesNotContain("\n");
+      assertThat(seconds).as("seconds to fail").isLessThan(60);
+    } finally {
+      denied.stop(0);
+    }
+  }
+
+  @Test
   void missingBucket_isAOneLineErrorNamingTheUri() {
     RunResult r =
         run(

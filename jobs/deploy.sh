@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Build paraglue, upload its artifacts and deploy conf/paraglue.template.json with the AWS CLI.
 #   jobs/deploy.sh BUCKET ARTIFACTS_BUCKET [STACK_NAME]
-# BUCKET is created by the stack (raw/, output/, manifests/, warehouse/); ARTIFACTS_BUCKET holds
+# BUCKET is created by the stack (raw/, output/, manifests/, warehouse/), or, with
+# EXISTING_BUCKET=true, an existing bucket whose other notifications are kept; ARTIFACTS_BUCKET holds
 # the jars and is created if missing. KMS_KEY_ARN (optional) encrypts the bucket and the job.
 set -euo pipefail
 
 if (($# < 2)); then
-  sed -n '2,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 bucket=$1
@@ -28,6 +29,11 @@ for f in target/paraglue-glue.jar target/paraglue-trigger.jar jobs/glue/paraglue
 done
 
 overrides=("BucketName=$bucket" "ArtifactsBucket=$artifacts" "ArtifactsPrefix=$prefix" "JobName=$stack")
+functions=("$stack-trigger" "$stack-api")
+if [[ ${EXISTING_BUCKET:-false} == true ]]; then
+  overrides+=("CreateBucket=false")
+  functions+=("$stack-notifications")
+fi
 if [[ -n ${KMS_KEY_ARN:-} ]]; then
   overrides+=("KmsKeyArn=$KMS_KEY_ARN")
 fi
@@ -35,7 +41,7 @@ echo "deploy: deploying stack $stack" >&2
 aws cloudformation deploy --template-file conf/paraglue.template.json --stack-name "$stack" \
   --capabilities CAPABILITY_IAM --parameter-overrides "${overrides[@]}"
 # The function's code key does not change between versions: point it at the new jar.
-for fn in "$stack-trigger" "$stack-api"; do
+for fn in "${functions[@]}"; do
   aws lambda update-function-code --function-name "$fn" \
     --s3-bucket "$artifacts" --s3-key "${prefix}paraglue-trigger.jar" >/dev/null
 done

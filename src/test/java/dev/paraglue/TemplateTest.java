@@ -130,6 +130,23 @@ class TemplateTest {
             .at("/Resources/TriggerFunction/Properties/Environment/Variables/PARAGLUE_SUFFIXES")
             .asText();
     assertThat(suffixes).containsExactlyInAnyOrder(env.split(","));
+    // An existing bucket gets the same notifications through the custom resource, and only then.
+    assertThat(template.at("/Resources/DocumentsBucket/Condition").asText())
+        .isEqualTo("CreatesBucket");
+    JsonNode existing = template.at("/Resources/ExistingBucketNotifications");
+    assertThat(existing.path("Condition").asText()).isEqualTo("UsesExistingBucket");
+    assertThat(existing.at("/Properties/Prefix/Ref").asText()).isEqualTo("RawPrefix");
+    assertThat(existing.at("/Properties/FunctionArn/Fn::GetAtt/0").asText())
+        .isEqualTo("TriggerFunction");
+    List<String> existingSuffixes = new ArrayList<>();
+    existing.at("/Properties/Suffixes").forEach(n -> existingSuffixes.add(n.asText()));
+    assertThat(existingSuffixes).containsExactlyInAnyOrder(env.split(","));
+    String handler = template.at("/Resources/NotificationsFunction/Properties/Handler").asText();
+    try {
+      assertThat(Class.forName(handler.substring(0, handler.indexOf("::")))).isNotNull();
+    } catch (ClassNotFoundException e) {
+      throw new AssertionError(handler, e);
+    }
     String raw = template.at("/Parameters/RawPrefix/Default").asText();
     String out = template.at("/Parameters/OutputPrefix/Default").asText();
     assertThat(out.startsWith(raw) || raw.startsWith(out)).isFalse();

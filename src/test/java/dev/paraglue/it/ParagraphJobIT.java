@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.paraglue.fault.Failpoint;
 import dev.paraglue.job.JobRunner;
 import dev.paraglue.job.RunResult;
 import dev.paraglue.local.LocalCatalog;
@@ -22,10 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Row;
@@ -296,38 +291,26 @@ class ParagraphJobIT {
     put(raw.resolve("b.txt"), "b1\n\nb2\n\nb3\n".getBytes(UTF_8));
     put(raw.resolve("c.txt"), "c1\n".getBytes(UTF_8));
     Path out = home.resolve("conc/out");
-    Path points = Files.createDirectories(home.resolve("conc/failpoints"));
+    Path points = home.resolve("conc/failpoints");
     String paths = raw.resolve("a.txt") + "," + raw.resolve("b.txt");
     // Run A stops just before its commit; run B, over b.txt and c.txt, commits meanwhile.
-    System.setProperty(Failpoint.POINTS, "commit.before@jr_conc_a=wait");
-    System.setProperty(Failpoint.DIR, points.toString());
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    RunResult a;
-    RunResult b;
-    try {
-      Future<RunResult> running =
-          pool.submit(
-              () -> run(args("conc", out, "--source_paths", paths, "--JOB_RUN_ID", "jr_conc_a")));
-      while (!Files.exists(points.resolve("commit.before@jr_conc_a.reached"))) {
-        assertThat(running.isDone()).as("run A ended early").isFalse();
-        Thread.sleep(50);
-      }
-      b =
-          run(
-              args(
-                  "conc",
-                  out,
-                  "--source_paths",
-                  raw.resolve("b.txt") + "," + raw.resolve("c.txt"),
-                  "--JOB_RUN_ID",
-                  "jr_conc_b"));
-      Files.createFile(points.resolve("commit.before@jr_conc_a.go"));
-      a = running.get(3, TimeUnit.MINUTES);
-    } finally {
-      System.clearProperty(Failpoint.POINTS);
-      pool.shutdownNow();
-    }
-    assertThat(b.exitCode()).as(b.message()).isZero();
+    RunResult[] b = new RunResult[1];
+    RunResult a =
+        PausedRun.at(
+            "commit.before@jr_conc_a",
+            points,
+            () -> run(args("conc", out, "--source_paths", paths, "--JOB_RUN_ID", "jr_conc_a")),
+            () ->
+                b[0] =
+                    run(
+                        args(
+                            "conc",
+                            out,
+                            "--source_paths",
+                            raw.resolve("b.txt") + "," + raw.resolve("c.txt"),
+                            "--JOB_RUN_ID",
+                            "jr_conc_b")));
+    assertThat(b[0].exitCode()).as(b[0].message()).isZero();
     assertThat(a.exitCode()).as(a.message()).isZero();
     assertThat(a.report().get().count("commit_retries")).isPositive();
 
@@ -374,30 +357,14 @@ class ParagraphJobIT {
     put(raw.resolve("stable.txt"), "stays\n".getBytes(UTF_8));
     put(raw.resolve("moving.txt"), "before one\n\nbefore two\n".getBytes(UTF_8));
     Path out = home.resolve("chg/out");
-    Path points = Files.createDirectories(home.resolve("chg/failpoints"));
-    System.setProperty(Failpoint.POINTS, "validate.after@jr_chg=wait");
-    System.setProperty(Failpoint.DIR, points.toString());
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    RunResult r;
-    try {
-      Future<RunResult> running =
-          pool.submit(
-              () ->
-                  run(
-                      args(
-                          "chg", out, "--source_paths", raw.toString(), "--JOB_RUN_ID", "jr_chg")));
-      while (!Files.exists(points.resolve("validate.after@jr_chg.reached"))) {
-        assertThat(running.isDone()).as("the run ended early").isFalse();
-        Thread.sleep(50);
-      }
-      // Same length, other bytes: only reading it again can tell.
-      put(raw.resolve("moving.txt"), "BEFORE one\n\nbefore two\n".getBytes(UTF_8));
-      Files.createFile(points.resolve("validate.after@jr_chg.go"));
-      r = running.get(3, TimeUnit.MINUTES);
-    } finally {
-      System.clearProperty(Failpoint.POINTS);
-      pool.shutdownNow();
-    }
+    Path points = home.resolve("chg/failpoints");
+    RunResult r =
+        PausedRun.at(
+            "validate.after@jr_chg",
+            points,
+            () -> run(args("chg", out, "--source_paths", raw.toString(), "--JOB_RUN_ID", "jr_chg")),
+            // Same length, other bytes: only reading it again can tell.
+            () -> put(raw.resolve("moving.txt"), "BEFORE one\n\nbefore two\n".getBytes(UTF_8)));
     assertThat(r.exitCode()).isEqualTo(RunResult.FAILED);
     assertThat(r.message())
         .doesNotContain("\n")

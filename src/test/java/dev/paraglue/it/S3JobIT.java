@@ -3,7 +3,6 @@ package dev.paraglue.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.paraglue.fault.Failpoint;
 import dev.paraglue.job.JobRunner;
 import dev.paraglue.job.RunResult;
 import dev.paraglue.text.Paragraph;
@@ -15,10 +14,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -303,22 +298,15 @@ class S3JobIT {
       "s3db.fault_d"
     };
     Path points = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "fp");
-    System.setProperty(Failpoint.POINTS, "explode.document=wait");
-    System.setProperty(Failpoint.DIR, points.toString());
     RunResult failed;
-    ExecutorService runner = Executors.newSingleThreadExecutor();
     try {
-      Future<RunResult> running = runner.submit(() -> run(args));
-      while (!Files.exists(points.resolve("explode.document.reached"))) {
-        assertThat(running.isDone()).as("the run ended before writing").isFalse();
-        Thread.sleep(50);
-      }
-      s3Server.close(); // S3 goes away while documents and rows are being written
-      Files.createFile(points.resolve("explode.document.go"));
-      failed = running.get(3, TimeUnit.MINUTES);
+      failed =
+          PausedRun.at(
+              "explode.document",
+              points,
+              () -> run(args),
+              s3Server::close); // S3 goes away while documents and rows are being written
     } finally {
-      System.clearProperty(Failpoint.POINTS);
-      runner.shutdownNow();
       s3Server.restart();
     }
     System.out.println("S3 gone mid-run: " + failed.message());
@@ -357,31 +345,18 @@ class S3JobIT {
         b -> b.bucket(BUCKET).key("gone/raw/stays.txt"), RequestBody.fromString("stays\n"));
     s3.putObject(b -> b.bucket(BUCKET).key("gone/raw/goes.txt"), RequestBody.fromString("goes\n"));
     Path points = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "fp");
-    System.setProperty(Failpoint.POINTS, "resolve.after@jr_gone=wait");
-    System.setProperty(Failpoint.DIR, points.toString());
-    ExecutorService runner = Executors.newSingleThreadExecutor();
-    RunResult r;
-    try {
-      Future<RunResult> running =
-          runner.submit(
-              () ->
-                  run(
-                      "--source_paths", "s3://" + BUCKET + "/gone/raw/",
-                      "--output_path", "s3://" + BUCKET + "/gone/out",
-                      "--paragraph_table", "s3db.gone_p",
-                      "--documents_table", "s3db.gone_d",
-                      "--JOB_RUN_ID", "jr_gone"));
-      while (!Files.exists(points.resolve("resolve.after@jr_gone.reached"))) {
-        assertThat(running.isDone()).as("the run ended before reading").isFalse();
-        Thread.sleep(50);
-      }
-      s3.deleteObject(b -> b.bucket(BUCKET).key("gone/raw/goes.txt"));
-      Files.createFile(points.resolve("resolve.after@jr_gone.go"));
-      r = running.get(3, TimeUnit.MINUTES);
-    } finally {
-      System.clearProperty(Failpoint.POINTS);
-      runner.shutdownNow();
-    }
+    RunResult r =
+        PausedRun.at(
+            "resolve.after@jr_gone",
+            points,
+            () ->
+                run(
+                    "--source_paths", "s3://" + BUCKET + "/gone/raw/",
+                    "--output_path", "s3://" + BUCKET + "/gone/out",
+                    "--paragraph_table", "s3db.gone_p",
+                    "--documents_table", "s3db.gone_d",
+                    "--JOB_RUN_ID", "jr_gone"),
+            () -> s3.deleteObject(b -> b.bucket(BUCKET).key("gone/raw/goes.txt")));
     assertThat(r.exitCode()).as(r.message()).isZero();
     assertThat(r.report().get().count("listed")).isEqualTo(2);
     assertThat(r.report().get().count("processed")).isEqualTo(1);

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
+import dev.paraglue.text.RejectReason;
+import dev.paraglue.text.Rejection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,8 +21,6 @@ import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -157,9 +157,10 @@ public final class DocumentApi implements RequestStreamHandler {
     if (body.length > cfg.maxBodyBytes()) {
       return error(413, tooLarge(body.length, cfg.maxBodyBytes()));
     }
-    long bad = invalidUtf8At(body);
-    if (bad >= 0) {
-      return error(400, "body is not valid UTF-8 at byte " + bad);
+    // The job's own validator: what the API accepts as UTF-8 is what the job will.
+    Optional<Rejection> rejection = ParagraphSplitter.split(body).outcome().rejectionIfAny();
+    if (rejection.isPresent() && rejection.get().reason() == RejectReason.INVALID_UTF8) {
+      return error(400, "body is not valid UTF-8 at byte " + rejection.get().offset());
     }
     Map<String, String> params =
         event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
@@ -325,27 +326,6 @@ public final class DocumentApi implements RequestStreamHandler {
       return Optional.of(out);
     } catch (CharacterCodingException e) {
       return Optional.empty();
-    }
-  }
-
-  /** The offset of the first byte that is not valid UTF-8 (the JDK's strict decoder), or -1. */
-  static long invalidUtf8At(byte[] bytes) {
-    CharsetDecoder d =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    CharBuffer out = CharBuffer.allocate(8192);
-    while (true) {
-      CoderResult r = d.decode(in, out, true);
-      if (r.isError()) {
-        return in.position();
-      }
-      if (r.isUnderflow()) {
-        return -1;
-      }
-      out.clear();
     }
   }
 }

@@ -35,11 +35,9 @@ class S3JobIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Path home =
-        Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "paraglue-s3");
-    s3Server = new S3MockServer(BUCKET, home.resolve("s3"));
+    s3Server = S3MockServer.inTempDir(BUCKET, "paraglue-s3");
     s3 = s3Server.client();
-    spark = s3Server.session(home);
+    spark = s3Server.session();
     spark.sql("CREATE DATABASE s3db LOCATION 's3a://" + BUCKET + "/warehouse/s3db.db'");
   }
 

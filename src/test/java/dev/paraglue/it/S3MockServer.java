@@ -119,6 +119,21 @@ public final class S3MockServer implements AutoCloseable {
   }
 
   /**
+   * A server for {@code bucket} in a new temporary folder, which also holds the embedded catalog of
+   * {@link #session()}.
+   */
+  public static S3MockServer inTempDir(String bucket, String name)
+      throws IOException, InterruptedException {
+    Path home = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), name);
+    return new S3MockServer(bucket, home.resolve("s3"));
+  }
+
+  /** A local session on the embedded catalog beside this server's objects. */
+  public SparkSession session() {
+    return session(root.getParent());
+  }
+
+  /**
    * A local session on the embedded catalog under {@code home}, with S3A pointed at this server.
    */
   public SparkSession session(Path home) {

@@ -44,11 +44,9 @@ class TriggerToJobIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Path home =
-        Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "paraglue-e2e");
-    server = new S3MockServer(BUCKET, home.resolve("s3"));
+    server = S3MockServer.inTempDir(BUCKET, "paraglue-e2e");
     s3 = server.client();
-    spark = server.session(home);
+    spark = server.session();
     spark.sql("CREATE DATABASE e2e LOCATION 's3a://" + BUCKET + "/warehouse/e2e.db'");
     spark.sql(
         "CREATE EXTERNAL TABLE e2e.raw (line string) PARTITIONED BY (dt string)"

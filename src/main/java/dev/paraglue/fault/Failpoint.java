@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Points: {@code resolve.after} (sources listed, nothing read), {@code validate.document} (a
- * task has opened a document in pass 1), {@code validate.after} (pass 1 is done, pass 2 not
- * started), {@code explode.document} (a task has written part of a document and its rows in pass 2,
- * inside the table commit's write), {@code commit.after} (the paragraph table is committed,
- * documents are not published), {@code publish.after} (documents published, ledger not committed).
+ * task has opened a document or range to validate it), {@code validate.after} (the ranges of large
+ * documents are validated, nothing written), {@code explode.reread} (a whole document too large to
+ * hold was validated and is about to be read again), {@code explode.document} (a task has written
+ * part of a document and its rows, inside the table commit's write), {@code commit.after} (the
+ * paragraph table is committed, documents are not published), {@code publish.after} (documents
+ * published, ledger not committed).
  */
 public final class Failpoint {
   public static final String POINTS = "paraglue.failpoints";

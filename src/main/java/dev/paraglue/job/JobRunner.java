@@ -176,35 +176,37 @@ public final class JobRunner {
     DocumentWriter writer = new DocumentWriter(args.outputPath(), runId);
     removeStaleStaging(writer, conf, report);
     try (ParagraphPipeline pipeline = new ParagraphPipeline(spark, args.maxParagraphBytes())) {
-      Map<String, DocumentSummary> summaries =
-          toRead.isEmpty()
-              ? Map.of()
-              : stage(report, "read_validate", () -> pipeline.validate(toRead));
+      // Only the byte ranges of large documents are read before the commit; the rest are read once,
+      // by the commit's write.
+      stage(report, "validate_ranges", () -> pipeline.validate(toRead));
       Failpoint.hit("validate.after", 0, runId);
-      for (SourceDocument d : toRead) {
-        outcome.classify(d, summaries.get(d.getDocId()), writer, report);
-      }
+      List<String> replaced = outcome.replacedIds(toRead);
       Dataset<Row> rows =
           IcebergTables.paragraphRows(
-              pipeline.explode(
-                  outcome.acceptedIds(), writer, runId, plan.partitionColumns().size()),
+              pipeline.explode(writer, runId, plan.partitionColumns().size()),
               plan.partitionColumns());
       stage(
           report,
-          "explode_commit",
+          "read_explode_commit",
           () -> {
             retryingConflicts(
                 report,
                 args.paragraphTable(),
-                () ->
-                    tables.replaceParagraphs(
-                        args.paragraphTable(),
-                        rows,
-                        outcome.replacedIds(),
-                        () -> Failpoint.hit("commit.before", 0, runId)));
+                () -> {
+                  pipeline.startExplode();
+                  tables.replaceParagraphs(
+                      args.paragraphTable(),
+                      rows,
+                      replaced,
+                      () -> Failpoint.hit("commit.before", 0, runId));
+                });
             Failpoint.hit("commit.after", 0, runId);
             return null;
           });
+      Map<String, DocumentSummary> summaries = pipeline.summaries();
+      for (SourceDocument d : toRead) {
+        outcome.classify(d, summaries.get(d.getDocId()), writer, report);
+      }
       stage(
           report,
           "publish_documents",

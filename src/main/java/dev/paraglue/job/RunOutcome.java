@@ -46,10 +46,10 @@ final class RunOutcome {
     report.rejected(problem);
   }
 
-  /** Sorts a validated document into accepted or rejected, and counts it. */
+  /** Sorts a document that was read into accepted or rejected, and counts it. */
   void classify(SourceDocument d, DocumentSummary s, DocumentWriter writer, RunReport report) {
     if (s == null) {
-      throw new IllegalStateException("Cannot classify " + d.getDocId() + ": validation lost it");
+      throw new IllegalStateException("Cannot classify " + d.getDocId() + ": reading lost it");
     }
     report.count("bytes_in", report.count("bytes_in") + d.getSize());
     if (!s.ok()) {
@@ -128,14 +128,14 @@ final class RunOutcome {
         cleared);
   }
 
-  List<String> acceptedIds() {
-    return accepted.stream().map(SourceDocument::getDocId).toList();
-  }
-
-  /** Documents whose rows this run replaces: accepted ones by their rows, rejected ones by none. */
-  List<String> replacedIds() {
-    List<String> ids = new ArrayList<>(acceptedIds());
+  /**
+   * Documents whose rows this run replaces, before they are read: those refused so far (by no rows)
+   * and those to read (by their rows if accepted, by none if rejected).
+   */
+  List<String> replacedIds(List<SourceDocument> toRead) {
+    List<String> ids = new ArrayList<>();
     rejected.forEach(d -> ids.add(d.getDocId()));
+    toRead.forEach(d -> ids.add(d.getDocId()));
     return ids;
   }
 

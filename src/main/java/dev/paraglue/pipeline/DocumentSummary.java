@@ -84,6 +84,17 @@ public final class DocumentSummary implements Serializable {
     paragraphs = 0;
   }
 
+  /** True when two summaries of one unit say the same about it (status, digest, rejection). */
+  public boolean sameFindings(DocumentSummary o) {
+    return java.util.Objects.equals(status, o.status)
+        && java.util.Objects.equals(reason, o.reason)
+        && java.util.Objects.equals(reasonOffset, o.reasonOffset)
+        && paragraphs == o.paragraphs
+        && textBytes == o.textBytes
+        && checksum == o.checksum
+        && bytesRead == o.bytesRead;
+  }
+
   public boolean ok() {
     return OK.equals(status);
   }

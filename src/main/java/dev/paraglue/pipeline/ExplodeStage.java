@@ -8,6 +8,7 @@ import dev.paraglue.text.ParagraphReader;
 import dev.paraglue.text.Reassembler;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,16 +25,28 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
 
 /**
- * Pass 2, explode and reassemble: streams each accepted read unit through the splitter once more,
- * emitting its paragraph rows (indexes and line numbers made global for byte ranges) and, in the
- * same pass, writing its reassembled document (or, for a byte range, its part) in index order. At
- * the end of each unit the digest of what was emitted and written must equal what pass 1 found;
- * otherwise the task fails, and with it the table commit: nothing is committed for a mismatch.
+ * Explode and reassemble: emits each read unit's paragraph rows (indexes and line numbers made
+ * global for byte ranges) and, in the same pass, writes its reassembled document (or, for a byte
+ * range, its part) in index order.
+ *
+ * <p>A byte range comes with pass 1's summary ({@link ValidateStage}) and is streamed through the
+ * splitter once more. A whole document validates itself here, in one read: its paragraphs are held
+ * (up to {@code bufferBytes} per task) until the splitter accepts it, then emitted; a rejected one
+ * emits nothing. A whole document too large to hold is read twice in the task: once to validate,
+ * once to emit. Each whole document's summary is added to {@code found}, for the driver.
+ *
+ * <p>Wherever a unit is read twice, the digest of what was emitted and written must equal what the
+ * first read found; otherwise the task fails, and with it the table commit: nothing is committed
+ * for a mismatch.
  */
 public final class ExplodeStage {
+  /** What holding one paragraph costs besides its text: the object, its array, its row. */
+  public static final long PARAGRAPH_OVERHEAD_BYTES = 96;
+
   private ExplodeStage() {}
 
   /** The rows' schema: the paragraph table's columns, partition values still as strings. */
@@ -53,23 +66,25 @@ public final class ExplodeStage {
     return new StructType(fields.toArray(new StructField[0]));
   }
 
-  /**
-   * Rows of the given units; {@code expected} holds pass 1's summary of each unit by {@link
-   * ReadUnits#key}, with range offsets set.
-   */
-  public static Dataset<Row> explode(
-      Dataset<SourceDocument> units,
+  /** What a task needs besides its units: where to read, write and report, and the limits. */
+  public record Context(
       Broadcast<HadoopConf> conf,
       Broadcast<Map<String, DocumentSummary>> expected,
+      CollectionAccumulator<DocumentSummary> found,
       StagedOutput output,
       String runId,
-      int partitionColumns,
-      long maxParagraphBytes) {
+      long maxParagraphBytes,
+      long bufferBytes)
+      implements Serializable {}
+
+  /**
+   * Rows of the given units; {@code expected} holds pass 1's summary of each byte range by {@link
+   * ReadUnits#key}, with range offsets set; whole documents without one validate themselves.
+   */
+  public static Dataset<Row> explode(
+      Dataset<SourceDocument> units, Context context, int partitionColumns) {
     return units.mapPartitions(
-        (MapPartitionsFunction<SourceDocument, Row>)
-            docs ->
-                new Exploder(
-                    docs, conf.value(), expected.value(), output, runId, maxParagraphBytes),
+        (MapPartitionsFunction<SourceDocument, Row>) docs -> new Exploder(docs, context),
         Encoders.row(schema(partitionColumns)));
   }
 
@@ -78,29 +93,36 @@ public final class ExplodeStage {
     private final Iterator<SourceDocument> docs;
     private final HadoopConf conf;
     private final Map<String, DocumentSummary> expected;
+    private final CollectionAccumulator<DocumentSummary> found;
     private final StagedOutput output;
     private final String runId;
     private final long maxParagraphBytes;
+    private final long bufferBytes;
     private SourceDocument doc;
     private DocumentSummary promised;
+
+    /** True when the unit validated itself here (no pass-1 summary): its summary is reported. */
+    private boolean selfValidated;
+
+    /** Streaming the unit (null when its paragraphs are held). */
     private ParagraphReader reader;
+
+    /** The held paragraphs of a whole document read once (null when streaming). */
+    private Iterator<Paragraph> held;
+
     private OutputStream out;
     private Reassembler reassembler;
     private Row next;
 
-    Exploder(
-        Iterator<SourceDocument> docs,
-        HadoopConf conf,
-        Map<String, DocumentSummary> expected,
-        StagedOutput output,
-        String runId,
-        long maxParagraphBytes) {
+    Exploder(Iterator<SourceDocument> docs, Context context) {
       this.docs = docs;
-      this.conf = conf;
-      this.expected = expected;
-      this.output = output;
-      this.runId = runId;
-      this.maxParagraphBytes = maxParagraphBytes;
+      this.conf = context.conf().value();
+      this.expected = context.expected().value();
+      this.found = context.found();
+      this.output = context.output();
+      this.runId = context.runId();
+      this.maxParagraphBytes = context.maxParagraphBytes();
+      this.bufferBytes = context.bufferBytes();
       TaskContext task = TaskContext.get();
       if (task != null) {
         task.addTaskCompletionListener((TaskCompletionListener) ctx -> closeQuietly());
@@ -111,13 +133,14 @@ public final class ExplodeStage {
     public boolean hasNext() {
       try {
         while (next == null) {
-          if (reader == null) {
+          if (reader == null && held == null) {
             if (!docs.hasNext()) {
               return false;
             }
             open(docs.next());
+            continue;
           }
-          Paragraph p = reader.next();
+          Paragraph p = held != null ? (held.hasNext() ? held.next() : null) : reader.next();
           if (p == null) {
             finishUnit();
           } else {
@@ -147,13 +170,21 @@ public final class ExplodeStage {
       return r;
     }
 
+    /** Opens a unit for emitting; a whole document that turns out rejected is only reported. */
     private void open(SourceDocument unit) throws IOException {
       doc = unit;
       promised = expected.get(ReadUnits.key(unit));
-      if (promised == null || !promised.ok()) {
+      selfValidated = promised == null && !unit.ranged();
+      if (selfValidated) {
+        if (!validateHere()) {
+          return;
+        }
+      } else if (promised == null || !promised.ok()) {
         throw new VerificationException(doc.getDocId(), "it was not accepted by validation");
       }
-      reader = ReadUnits.open(unit, conf.get(), maxParagraphBytes);
+      if (held == null) {
+        reader = ReadUnits.open(unit, conf.get(), maxParagraphBytes);
+      }
       if (unit.ranged()) {
         out = output.createPart(unit.getOutputKey(), unit.getRangeIndex(), conf.get());
         reassembler = Reassembler.part(out, promised.getIndexBase());
@@ -179,10 +210,53 @@ public final class ExplodeStage {
       return RowFactory.create(values);
     }
 
-    /** Ends a unit: its output closed and measured, its digest held against pass 1's. */
+    /**
+     * Reads a whole document that has no pass-1 summary through the splitter, holding its
+     * paragraphs while they fit in {@code bufferBytes}. Returns true when it is accepted: then
+     * {@link #held} has its paragraphs, or is null when they did not fit (it is read again).
+     */
+    private boolean validateHere() {
+      ParagraphReader first;
+      try {
+        first = ReadUnits.open(doc, conf.get(), maxParagraphBytes);
+      } catch (IOException | RuntimeException e) {
+        found.add(ReadUnits.unreadable(doc, e));
+        return false;
+      }
+      Failpoint.hit("validate.document", ReadUnits.attempt());
+      List<Paragraph> kept = new ArrayList<>();
+      long keptBytes = 0;
+      try {
+        for (Paragraph p = first.next(); p != null; p = first.next()) {
+          if (kept != null) {
+            keptBytes += p.textBytes().length + PARAGRAPH_OVERHEAD_BYTES;
+            if (keptBytes > bufferBytes) {
+              kept = null; // too large to hold: validate only, then read it again
+            } else {
+              kept.add(p);
+            }
+          }
+        }
+        promised = ReadUnits.summary(doc, first);
+      } finally {
+        close(first);
+      }
+      if (!promised.ok()) {
+        found.add(promised);
+        return false;
+      }
+      if (kept == null) {
+        Failpoint.hit("explode.reread", ReadUnits.attempt());
+      } else {
+        held = kept.iterator();
+      }
+      return true;
+    }
+
+    /** Ends a unit: its output closed and measured, its digest held against the first read's. */
     private void finishUnit() throws IOException {
       DocumentDigest written = reassembler.finish();
-      DocumentSummary now = ReadUnits.summary(doc, reader);
+      DocumentSummary now = reader == null ? promised : ReadUnits.summary(doc, reader);
       closeReader();
       // Checked before the output is closed: on an object store, closing is what publishes it.
       if (!now.ok()) {
@@ -203,6 +277,13 @@ public final class ExplodeStage {
       }
       out.close();
       out = null;
+      checkStoredLength(written);
+      if (selfValidated) {
+        found.add(promised);
+      }
+    }
+
+    private void checkStoredLength(DocumentDigest written) throws IOException {
       if (!output.lengthNeedsCheck(conf.get())) {
         return;
       }
@@ -222,18 +303,23 @@ public final class ExplodeStage {
     }
 
     private void closeReader() {
-      try {
-        reader.close();
-      } catch (IOException e) {
-        // everything was read
+      if (reader != null) {
+        close(reader);
       }
       reader = null;
+      held = null;
+    }
+
+    private static void close(ParagraphReader r) {
+      try {
+        r.close();
+      } catch (IOException e) {
+        // everything needed was read
+      }
     }
 
     private void closeQuietly() {
-      if (reader != null) {
-        closeReader();
-      }
+      closeReader();
       if (out != null) {
         // A unit left half-written must not be published: abort where the store can.
         if (out instanceof org.apache.hadoop.fs.Abortable a) {

@@ -5,12 +5,9 @@ import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.ParagraphReader;
 import dev.paraglue.text.RangeOutcome;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -18,16 +15,18 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Dataset stages in order. Documents become read units (small ones packed into few tasks, a
- * large uncompressed one cut into byte ranges); pass 1 ({@link ValidateStage}) validates every unit
- * and yields its digest; pass 2 ({@link ExplodeStage}) emits the rows of accepted documents and
- * streams their reassembled documents in index order, checking both against pass 1. Pass 2 is lazy:
- * the table commit runs it. Ranged documents' parts are joined afterwards ({@link
- * #rangedDocuments}).
+ * large uncompressed one cut into byte ranges). Byte ranges need a first pass ({@link
+ * ValidateStage}, {@link #validate}) for the paragraph counts before them; then {@link
+ * ExplodeStage} ({@link #explode}) emits the rows of every accepted unit and writes its reassembly
+ * in index order: ranges checked against pass 1, whole documents validated as they are read. The
+ * explode is lazy: the table commit runs it, and {@link #summaries} afterwards says what it found.
+ * Ranged documents' parts are joined afterwards ({@link #rangedDocuments}).
  */
 public final class ParagraphPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ParagraphPipeline.class);
@@ -36,6 +35,14 @@ public final class ParagraphPipeline implements AutoCloseable {
   public static final String RANGE_BYTES = "spark.paraglue.rangeBytes";
 
   public static final long RANGE_BYTES_DEFAULT = 64L * 1024 * 1024;
+
+  /**
+   * Spark setting: paragraph bytes a task may hold to read a whole document once; a larger one is
+   * read twice (validated, then emitted).
+   */
+  public static final String BUFFER_BYTES = "spark.paraglue.bufferBytes";
+
+  public static final long BUFFER_BYTES_DEFAULT = 16L * 1024 * 1024;
 
   /** Spark setting: what opening one object costs, in bytes, when packing small documents. */
   public static final String OPEN_COST_BYTES = "spark.paraglue.openCostBytes";
@@ -46,7 +53,10 @@ public final class ParagraphPipeline implements AutoCloseable {
   private final long maxParagraphBytes;
   private final long rangeBytes;
   private final long openCostBytes;
+  private final long bufferBytes;
+  private final CollectionAccumulator<DocumentSummary> found;
   private final Map<String, DocumentSummary> unitSummaries = new HashMap<>();
+  private final Map<String, DocumentSummary> rangedSummaries = new HashMap<>();
   private final Map<String, Integer> rangeCounts = new HashMap<>();
   private List<SourceDocument> units = List.of();
   private Broadcast<Map<String, DocumentSummary>> expected;
@@ -59,6 +69,8 @@ public final class ParagraphPipeline implements AutoCloseable {
     this.rangeBytes =
         Math.max(ParagraphReader.MIN_RANGE_START, setting(RANGE_BYTES, RANGE_BYTES_DEFAULT));
     this.openCostBytes = setting(OPEN_COST_BYTES, DocumentPacker.OPEN_COST_BYTES_DEFAULT);
+    this.bufferBytes = setting(BUFFER_BYTES, BUFFER_BYTES_DEFAULT);
+    this.found = spark.sparkContext().collectionAccumulator("paraglue documents found");
   }
 
   private long setting(String key, long dflt) {
@@ -96,29 +108,27 @@ public final class ParagraphPipeline implements AutoCloseable {
         Encoders.bean(SourceDocument.class));
   }
 
-  /** Pass 1: validates the documents; returns each one's summary, by doc id. */
+  /**
+   * Cuts the documents into read units and runs pass 1 over the byte ranges of large documents;
+   * returns the summaries of those documents, by doc id. Whole documents are not read here.
+   */
   public Map<String, DocumentSummary> validate(List<SourceDocument> documents) {
     units = readUnits(documents, rangeBytes);
-    LOG.info("Validating {} documents as {} read units", documents.size(), units.size());
-    Map<String, TreeMap<Integer, DocumentSummary>> ranges = new HashMap<>();
-    Map<String, DocumentSummary> summaries = new HashMap<>();
-    for (DocumentSummary s :
-        ValidateStage.validate(dataset(units), conf, maxParagraphBytes).collectAsList()) {
-      unitSummaries.put(ReadUnits.keyOf(s), s);
-      if (s.getRangeCount() > 1) {
-        ranges.computeIfAbsent(s.getDocId(), k -> new TreeMap<>()).put(s.getRangeIndex(), s);
-      } else {
-        summaries.put(s.getDocId(), s);
-      }
+    List<SourceDocument> ranged = units.stream().filter(SourceDocument::ranged).toList();
+    if (ranged.isEmpty()) {
+      return Map.of();
     }
-    ranges.forEach((docId, byRange) -> summaries.put(docId, stitch(docId, byRange)));
-    long rejected = summaries.values().stream().filter(s -> !s.ok()).count();
-    LOG.info(
-        "Validated {} documents ({} in byte ranges): {} rejected",
-        summaries.size(),
-        ranges.size(),
-        rejected);
-    return summaries;
+    LOG.info("Validating {} byte ranges of large documents", ranged.size());
+    Map<String, TreeMap<Integer, DocumentSummary>> ranges = new HashMap<>();
+    for (DocumentSummary s :
+        ValidateStage.validate(dataset(ranged), conf, maxParagraphBytes).collectAsList()) {
+      unitSummaries.put(ReadUnits.keyOf(s), s);
+      ranges.computeIfAbsent(s.getDocId(), k -> new TreeMap<>()).put(s.getRangeIndex(), s);
+    }
+    ranges.forEach((docId, byRange) -> rangedSummaries.put(docId, stitch(docId, byRange)));
+    long rejected = rangedSummaries.values().stream().filter(s -> !s.ok()).count();
+    LOG.info("Validated {} documents in byte ranges: {} rejected", ranges.size(), rejected);
+    return Map.copyOf(rangedSummaries);
   }
 
   /** Combines the ranges of one document into its summary, and gives each range its offsets. */
@@ -155,18 +165,46 @@ public final class ParagraphPipeline implements AutoCloseable {
   }
 
   /**
-   * Pass 2, lazily: the paragraph rows of the accepted documents (table columns, partition values
-   * as strings); evaluating them writes each document's staged output.
+   * Lazily, the paragraph rows of the accepted documents (table columns, partition values as
+   * strings); evaluating them writes each document's staged output and records what was found in
+   * each whole document ({@link #summaries}).
    */
-  public Dataset<Row> explode(
-      Collection<String> accepted, StagedOutput output, String runId, int partitionColumns) {
-    Set<String> keep = new HashSet<>(accepted);
-    List<SourceDocument> chosen = units.stream().filter(u -> keep.contains(u.getDocId())).toList();
+  public Dataset<Row> explode(StagedOutput output, String runId, int partitionColumns) {
+    List<SourceDocument> chosen =
+        units.stream().filter(u -> !u.ranged() || rangedSummaries.get(u.getDocId()).ok()).toList();
     if (expected == null) {
       expected = jsc.broadcast(unitSummaries);
     }
     return ExplodeStage.explode(
-        dataset(chosen), conf, expected, output, runId, partitionColumns, maxParagraphBytes);
+        dataset(chosen),
+        new ExplodeStage.Context(
+            conf, expected, found, output, runId, maxParagraphBytes, bufferBytes),
+        partitionColumns);
+  }
+
+  /**
+   * Forgets what an earlier evaluation of {@link #explode} found (before it is evaluated again).
+   */
+  public void startExplode() {
+    found.reset();
+  }
+
+  /**
+   * The summary of every document read, by doc id, once the rows of {@link #explode} have been
+   * evaluated. A document read more than once (a recomputed task) must have been found the same.
+   */
+  public Map<String, DocumentSummary> summaries() {
+    Map<String, DocumentSummary> out = new HashMap<>(rangedSummaries);
+    for (DocumentSummary s : found.value()) {
+      DocumentSummary before = out.putIfAbsent(s.getDocId(), s);
+      if (before != null && !before.sameFindings(s)) {
+        throw new VerificationException(
+            s.getDocId(), "it was read twice with different results (it changed while read)");
+      }
+    }
+    long rejected = out.values().stream().filter(s -> !s.ok()).count();
+    LOG.info("Read {} documents: {} rejected", out.size(), rejected);
+    return out;
   }
 
   /** Documents of this run read in byte ranges, with their number of ranges. */

@@ -11,9 +11,10 @@ import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 
 /**
- * Pass 1, read and validate: streams every read unit through the splitter without keeping its
- * paragraphs, and yields one {@link DocumentSummary} per unit: the digest of what it holds, or its
- * rejection. Nothing is written; the summaries decide what pass 2 emits.
+ * Pass 1 over the byte ranges of large documents: streams every range through the splitter without
+ * keeping its paragraphs, and yields one {@link DocumentSummary} per unit: the digest of what it
+ * holds, or its rejection. Nothing is written; the summaries decide what the explode emits, and
+ * from where its indexes count.
  */
 public final class ValidateStage {
   public static final Encoder<DocumentSummary> ENCODER = Encoders.bean(DocumentSummary.class);

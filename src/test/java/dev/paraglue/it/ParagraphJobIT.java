@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paraglue.job.JobRunner;
 import dev.paraglue.job.RunResult;
 import dev.paraglue.local.LocalCatalog;
+import dev.paraglue.pipeline.ExplodeStage;
+import dev.paraglue.pipeline.ParagraphPipeline;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
@@ -210,7 +212,7 @@ class ParagraphJobIT {
     assertThat(report.at("/counts/rejected").asLong()).isEqualTo(rejected.size());
     assertThat(report.at("/counts/paragraphs").asLong()).isEqualTo(expectedRows);
     assertThat(report.get("rejected")).hasSize(rejected.size());
-    assertThat(report.get("stage_millis").has("read_validate")).isTrue();
+    assertThat(report.get("stage_millis").has("read_explode_commit")).isTrue();
     assertThat(out.resolve("_staging")).doesNotExist();
   }
 
@@ -352,19 +354,31 @@ class ParagraphJobIT {
   }
 
   @Test
-  void aSourceChangedBetweenThePasses_failsTheRun_andNothingIsCommitted() throws Exception {
+  void aSourceChangedBetweenItsTwoReads_failsTheRun_andNothingIsCommitted() throws Exception {
     Path raw = home.resolve("chg/raw");
     put(raw.resolve("stable.txt"), "stays\n".getBytes(UTF_8));
     put(raw.resolve("moving.txt"), "before one\n\nbefore two\n".getBytes(UTF_8));
     Path out = home.resolve("chg/out");
     Path points = home.resolve("chg/failpoints");
-    RunResult r =
-        PausedRun.at(
-            "validate.after@jr_chg",
-            points,
-            () -> run(args("chg", out, "--source_paths", raw.toString(), "--JOB_RUN_ID", "jr_chg")),
-            // Same length, other bytes: only reading it again can tell.
-            () -> put(raw.resolve("moving.txt"), "BEFORE one\n\nbefore two\n".getBytes(UTF_8)));
+    // Too large to hold (stable.txt is not): validated, then read again to emit its rows.
+    spark
+        .conf()
+        .set(
+            ParagraphPipeline.BUFFER_BYTES,
+            Long.toString("stays".length() + ExplodeStage.PARAGRAPH_OVERHEAD_BYTES));
+    RunResult r;
+    try {
+      r =
+          PausedRun.at(
+              "explode.reread",
+              points,
+              () ->
+                  run(args("chg", out, "--source_paths", raw.toString(), "--JOB_RUN_ID", "jr_chg")),
+              // Same length, other bytes: only reading it again can tell.
+              () -> put(raw.resolve("moving.txt"), "BEFORE one\n\nbefore two\n".getBytes(UTF_8)));
+    } finally {
+      spark.conf().unset(ParagraphPipeline.BUFFER_BYTES);
+    }
     assertThat(r.exitCode()).isEqualTo(RunResult.FAILED);
     assertThat(r.message())
         .doesNotContain("\n")

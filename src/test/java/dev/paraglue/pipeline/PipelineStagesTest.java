@@ -29,6 +29,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.util.CollectionAccumulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,11 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
   private static final byte[] BAD = {'o', 'k', '\n', (byte) 0xC0, (byte) 0xAF};
 
   @TempDir Path dir;
+
+  /** Paragraph bytes a task may hold; whole documents past it are read twice. */
+  private long bufferBytes = ParagraphPipeline.BUFFER_BYTES_DEFAULT;
+
+  private CollectionAccumulator<DocumentSummary> found;
 
   @Override
   public SparkConf conf() {
@@ -61,6 +67,7 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
   @BeforeEach
   void startSpark() {
     runBefore();
+    found = sc().collectionAccumulator("found");
   }
 
   @AfterAll
@@ -130,12 +137,15 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
     JavaSparkContext jsc = new JavaSparkContext(sc());
     return ExplodeStage.explode(
             spark().createDataset(units, Encoders.bean(SourceDocument.class)).coalesce(1),
-            hadoopConf(),
-            jsc.broadcast(new HashMap<>(expected)),
-            writer,
-            run,
-            1,
-            1024)
+            new ExplodeStage.Context(
+                hadoopConf(),
+                jsc.broadcast(new HashMap<>(expected)),
+                found,
+                writer,
+                run,
+                1024,
+                bufferBytes),
+            1)
         .collectAsList();
   }
 
@@ -164,6 +174,48 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
       Path staged = dir.resolve("out/_staging/run1").resolve(d.getDocId());
       assertThat(Files.readAllBytes(staged))
           .isEqualTo(Reassembler.reassemble(expected.stream().map(Paragraph::text).toList()));
+    }
+  }
+
+  @Test
+  void explode_wholeDocumentsWithoutPass1_validateThemselves_heldOrReadTwice() throws IOException {
+    List<SourceDocument> docs =
+        List.of(
+            write("a/crlf.txt", CRLF),
+            write("b/cjk.txt", CJK),
+            write("c/packed.txt.gz", gzip(CRLF)),
+            write("d/bad.txt", BAD),
+            new SourceDocument(
+                "e/gone.txt", dir.resolve("e/gone.txt").toUri().toString(), 5, 0, List.of()));
+    for (long buffer : new long[] {ParagraphPipeline.BUFFER_BYTES_DEFAULT, 1}) {
+      bufferBytes = buffer;
+      found.reset();
+      String run = "held" + buffer;
+      List<Row> rows = explode(docs, Map.of(), run);
+
+      Map<String, DocumentSummary> s =
+          found.value().stream()
+              .collect(Collectors.toMap(DocumentSummary::getDocId, Function.identity()));
+      assertThat(s).as("buffer %d", buffer).hasSize(5);
+      assertThat(s.get("a/crlf.txt").digest())
+          .isEqualTo(ParagraphSplitter.split(CRLF).outcome().digest());
+      assertThat(s.get("c/packed.txt.gz").digest()).isEqualTo(s.get("a/crlf.txt").digest());
+      assertThat(s.get("d/bad.txt").getReason()).isEqualTo("invalid-utf8");
+      assertThat(s.get("d/bad.txt").getReasonOffset()).isEqualTo(3L);
+      assertThat(s.get("e/gone.txt").getReason()).isEqualTo("unreadable");
+
+      // Rows and outputs only for the accepted, equal to the splitter's.
+      assertThat(rows.stream().map(r -> r.getString(0)).distinct())
+          .containsExactlyInAnyOrder("a/crlf.txt", "b/cjk.txt", "c/packed.txt.gz");
+      for (String id : List.of("a/crlf.txt", "b/cjk.txt")) {
+        List<Paragraph> expected =
+            ParagraphSplitter.split(Files.readAllBytes(dir.resolve(id))).paragraphs();
+        assertThat(rows.stream().filter(r -> r.getString(0).equals(id)).map(r -> r.getString(2)))
+            .containsExactlyElementsOf(expected.stream().map(Paragraph::text).toList());
+        assertThat(Files.readAllBytes(dir.resolve("out/_staging/" + run).resolve(id)))
+            .isEqualTo(Reassembler.reassemble(expected.stream().map(Paragraph::text).toList()));
+      }
+      assertThat(dir.resolve("out/_staging/" + run + "/d/bad.txt")).doesNotExist();
     }
   }
 

@@ -49,12 +49,16 @@ public final class ExplodeStage {
 
   private ExplodeStage() {}
 
-  /** The rows' schema: the paragraph table's columns, partition values still as strings. */
+  /**
+   * The rows' schema: the paragraph table's columns, with the text still as its validated UTF-8
+   * bytes (a cast to string in Spark copies them; a Java String would decode and re-encode them)
+   * and partition values still as strings.
+   */
   public static StructType schema(int partitionColumns) {
     List<StructField> fields = new ArrayList<>();
     fields.add(DataTypes.createStructField("doc_id", DataTypes.StringType, false));
     fields.add(DataTypes.createStructField("paragraph_index", DataTypes.IntegerType, false));
-    fields.add(DataTypes.createStructField("text", DataTypes.StringType, false));
+    fields.add(DataTypes.createStructField("text", DataTypes.BinaryType, false));
     fields.add(DataTypes.createStructField("line_number", DataTypes.LongType, false));
     fields.add(DataTypes.createStructField("byte_offset", DataTypes.LongType, false));
     fields.add(DataTypes.createStructField("byte_length", DataTypes.IntegerType, false));
@@ -198,7 +202,7 @@ public final class ExplodeStage {
       Object[] values = new Object[8 + doc.getPartitionValues().size()];
       values[0] = doc.getDocId();
       values[1] = Math.toIntExact(index);
-      values[2] = p.text();
+      values[2] = p.textBytes();
       values[3] = promised.getLineBase() + p.lineNumber();
       values[4] = p.byteOffset();
       values[5] = p.byteLength();

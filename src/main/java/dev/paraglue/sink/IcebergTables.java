@@ -23,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -331,7 +332,9 @@ public final class IcebergTables {
       Dataset<Row> exploded, List<StructField> partitionColumns) {
     List<Column> cols = new ArrayList<>();
     for (String c : exploded.columns()) {
-      if (!c.startsWith("partition_")) {
+      if (c.equals("text")) {
+        cols.add(col(c).cast(DataTypes.StringType).as(c)); // UTF-8 bytes the splitter validated
+      } else if (!c.startsWith("partition_")) {
         cols.add(col(c)); // the table's own columns, named by ExplodeStage.schema
       }
     }

@@ -255,6 +255,34 @@ public final class ParagraphReader implements Closeable {
         }
       }
       while (i < end) {
+        if (!lineBlank && need == 0) {
+          // Fast path inside a non-blank line: printable ASCII and whole, valid UTF-8 sequences
+          // only need counting. Anything else (LF, CR, controls, a sequence that is invalid or not
+          // whole before end) is left to the byte-at-a-time path below.
+          int j = i;
+          int chars = 0;
+          while (j < end) {
+            int c = b[j];
+            if (c > '\r') {
+              j++;
+            } else if (c >= 0) {
+              break;
+            } else {
+              int n = sequenceLength(b, j, end);
+              if (n == 0) {
+                break;
+              }
+              j += n;
+            }
+            chars++;
+          }
+          if (j > i) {
+            lineChars += chars;
+            lastByteCr = false;
+            i = j;
+            continue;
+          }
+        }
         int x = b[i];
         if (x >= 0) {
           if (need != 0) {
@@ -304,6 +332,40 @@ public final class ParagraphReader implements Closeable {
     }
     append(b, segStart, i - segStart);
     pos = i;
+  }
+
+  /**
+   * Length of the whole, valid UTF-8 sequence of two to four bytes at {@code b[j]} that ends before
+   * {@code end}; 0 for anything else (the byte-at-a-time decoder then finds what is wrong).
+   */
+  static int sequenceLength(byte[] b, int j, int end) {
+    int b0 = b[j] & 0xFF;
+    if (b0 >= 0xE0 && b0 <= 0xEF) {
+      if (j + 2 >= end) {
+        return 0;
+      }
+      int b1 = b[j + 1] & 0xFF;
+      int lo = b0 == 0xE0 ? 0xA0 : 0x80; // overlong
+      int hi = b0 == 0xED ? 0x9F : 0xBF; // surrogates
+      return b1 >= lo && b1 <= hi && continuation(b[j + 2]) ? 3 : 0;
+    }
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+      return j + 1 < end && continuation(b[j + 1]) ? 2 : 0;
+    }
+    if (b0 >= 0xF0 && b0 <= 0xF4) {
+      if (j + 3 >= end) {
+        return 0;
+      }
+      int b1 = b[j + 1] & 0xFF;
+      int lo = b0 == 0xF0 ? 0x90 : 0x80; // overlong
+      int hi = b0 == 0xF4 ? 0x8F : 0xBF; // above U+10FFFF
+      return b1 >= lo && b1 <= hi && continuation(b[j + 2]) && continuation(b[j + 3]) ? 4 : 0;
+    }
+    return 0;
+  }
+
+  private static boolean continuation(byte x) {
+    return (x & 0xC0) == 0x80;
   }
 
   /** The current line turned out not to be blank. */

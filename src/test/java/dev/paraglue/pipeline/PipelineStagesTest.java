@@ -146,6 +146,7 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
                 1024,
                 bufferBytes),
             1)
+        .withColumn("text", org.apache.spark.sql.functions.col("text").cast("string"))
         .collectAsList();
   }
 
@@ -259,7 +260,9 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
 
   @Test
   void paragraphRows_haveTheSpecColumns_andTypedPartitionColumns() {
-    Row r = RowFactory.create("d.txt", 0, "t", 1L, 0L, 1, 1, "run9", "2026-11-01", "7");
+    Row r =
+        RowFactory.create(
+            "d.txt", 0, "té".getBytes(UTF_8), 1L, 0L, 3, 2, "run9", "2026-11-01", "7");
     Dataset<Row> rows =
         IcebergTables.paragraphRows(
             spark().createDataFrame(List.of(r), ExplodeStage.schema(2)),
@@ -279,6 +282,8 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
             "dt",
             "hour");
     assertThat(rows.schema().apply("hour").dataType()).isEqualTo(DataTypes.IntegerType);
+    assertThat(rows.schema().apply("text").dataType()).isEqualTo(DataTypes.StringType);
+    assertThat(rows.first().getString(2)).isEqualTo("té");
     assertThat(rows.first().getInt(9)).isEqualTo(7);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paraglue.TestBytes;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -148,7 +149,91 @@ class ParagraphSplitterPropertyTest {
   }
 
   @Property(tries = 2000)
+  void paragraphLimit_rejectsTheFirstParagraphOverIt_atItsOffset(
+      @ForAll("documentBytes") byte[] doc,
+      @ForAll @IntRange(min = 1, max = 24) int limit,
+      @ForAll @IntRange(min = 1, max = 7) int chunk)
+      throws IOException {
+    ParagraphSplitter.Split split =
+        ParagraphSplitter.split(trickle(new ByteArrayInputStream(doc), chunk), limit);
+    ModelParagraph over =
+        model(doc).stream()
+            .filter(m -> m.text().getBytes(UTF_8).length > limit)
+            .findFirst()
+            .orElse(null);
+    if (over == null) {
+      assertThat(split.outcome().isRejected()).isFalse();
+      assertThat(split.paragraphs()).isEqualTo(ParagraphSplitter.split(doc).paragraphs());
+    } else {
+      Rejection r = split.outcome().rejection();
+      assertThat(r.reason()).isEqualTo(RejectReason.PARAGRAPH_TOO_LARGE);
+      assertThat(r.offset()).isEqualTo(over.offset());
+    }
+  }
+
+  @Property(tries = 2000)
   void rejection_agreesWithStrictDecoder(@ForAll("rawBytes") byte[] doc) {
+    agreesWithStrictDecoder(doc);
+  }
+
+  /** Sequences inside non-blank lines, where the splitter counts whole sequences at once. */
+  @Property(tries = 3000)
+  void rejection_agreesWithStrictDecoder_onSequenceEdgesInsideLines(
+      @ForAll("sequenceEdges") byte[] doc) {
+    agreesWithStrictDecoder(doc);
+  }
+
+  @Provide
+  Arbitrary<byte[]> sequenceEdges() {
+    int[][] tokens = {
+      {'x'},
+      {'y', 'z'},
+      {'\n'},
+      {'\r', '\n'},
+      {'\t'},
+      {' '},
+      {0xC3, 0xA9},
+      {0xE4, 0xB8, 0xAD},
+      {0xE0, 0xA0, 0x80},
+      {0xED, 0x9F, 0xBF},
+      {0xEF, 0xBF, 0xBF},
+      {0xF0, 0x90, 0x80, 0x80},
+      {0xF4, 0x8F, 0xBF, 0xBF},
+      {0xE3, 0x80, 0x80},
+      {0xC0, 0xAF},
+      {0xC1, 0xBF},
+      {0xE0, 0x80, 0x80},
+      {0xE0, 0x9F, 0xBF},
+      {0xED, 0xA0, 0x80},
+      {0xF0, 0x80, 0x80, 0x80},
+      {0xF0, 0x8F, 0xBF, 0xBF},
+      {0xF4, 0x90, 0x80, 0x80},
+      {0xF5, 0x80, 0x80, 0x80},
+      {0xC2},
+      {0xE4, 0xB8},
+      {0xF0, 0x90, 0x80},
+      {0x80},
+      {0xBF},
+      {0xFF},
+      {0x00}
+    };
+    return Arbitraries.of(tokens)
+        .list()
+        .ofMaxSize(12)
+        .map(
+            l -> {
+              ByteArrayOutputStream out = new ByteArrayOutputStream();
+              out.write('x'); // a non-blank line from the start
+              for (int[] t : l) {
+                for (int b : t) {
+                  out.write(b);
+                }
+              }
+              return out.toByteArray();
+            });
+  }
+
+  private static void agreesWithStrictDecoder(byte[] doc) {
     DocumentOutcome outcome = ParagraphSplitter.split(doc).outcome();
     int bom =
         doc.length >= 3

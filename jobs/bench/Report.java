@@ -39,6 +39,7 @@ public final class Report {
     md.append("reassembled documents, the ledger and the report (the embedded metastore's one-time schema ");
     md.append("creation is done before timing: Glue has a catalog). The naive job writes a Parquet table ");
     md.append("of paragraphs and one text output per document (partitionBy), as such jobs usually do.\n\n");
+    Map<String, Map<String, List<Run>>> all = new LinkedHashMap<>();
     Map<String, Map<String, Run>> medians = new LinkedHashMap<>();
     for (Run r : runs) {
       medians.computeIfAbsent(r.scenario(), k -> new LinkedHashMap<>());
@@ -46,6 +47,7 @@ public final class Report {
     for (String scenario : medians.keySet()) {
       Map<String, List<Run>> byTool = new LinkedHashMap<>();
       runs.stream().filter(r -> r.scenario().equals(scenario)).forEach(r -> byTool.computeIfAbsent(r.tool(), k -> new ArrayList<>()).add(r));
+      all.put(scenario, byTool);
       byTool.forEach((tool, rs) -> {
         List<Run> sorted = new ArrayList<>(rs);
         sorted.sort((a, b) -> Double.compare(a.seconds(), b.seconds()));
@@ -56,10 +58,13 @@ public final class Report {
       String scenario = e.getKey();
       Run pg = e.getValue().get("paraglue");
       md.append(String.format("## %s (%.0f MB)%n%n", scenario, mb(e.getValue().values().iterator().next().bytes())));
-      md.append("| tool | wall s | MB/s | peak RSS MB | exit | time vs paraglue |\n|---|---|---|---|---|---|\n");
+      md.append("| tool | wall s | runs (min–max s) | MB/s | peak RSS MB | exit | time vs paraglue |\n|---|---|---|---|---|---|---|\n");
       for (Run r : e.getValue().values()) {
         String ratio = pg == null ? "" : String.format("%.2f×", r.seconds() / pg.seconds());
-        md.append(String.format("| %s | %.1f | %.1f | %d | %s | %s |%n", r.tool(), r.seconds(),
+        List<Run> rs = all.get(scenario).get(r.tool());
+        double min = rs.stream().mapToDouble(Run::seconds).min().orElse(0);
+        double max = rs.stream().mapToDouble(Run::seconds).max().orElse(0);
+        md.append(String.format("| %s | %.1f | %d (%.1f–%.1f) | %.1f | %d | %s | %s |%n", r.tool(), r.seconds(), rs.size(), min, max,
             r.exit() == 0 ? mb(r.bytes()) / r.seconds() : 0.0, r.rssMb(), r.exit() == 0 ? "0" : r.exit() + " (failed)", ratio));
       }
       for (Run r : e.getValue().values()) {
@@ -79,7 +84,17 @@ public final class Report {
     Map<String, Run> big = medians.getOrDefault("big", Map.of());
     if (many.containsKey("paraglue") && many.containsKey("naive-spark")) {
       double r = many.get("naive-spark").seconds() / many.get("paraglue").seconds();
-      md.append(String.format("- many documents, naive Spark / paraglue: %.2f× (target ≥ 8×): %s%n", r, r >= 8 ? "met" : "missed"));
+      md.append(String.format("- many documents, naive Spark / paraglue: %.2f× (target ≥ 8×): %s", r, r >= 8 ? "met" : "missed"));
+      List<Run> p = all.get("many").get("paraglue");
+      List<Run> n = all.get("many").get("naive-spark");
+      if (p.size() > 1 && p.size() == n.size()) {
+        List<String> paired = new ArrayList<>();
+        for (int i = 0; i < p.size(); i++) {
+          paired.add(String.format("%.2f×", n.get(i).seconds() / p.get(i).seconds()));
+        }
+        md.append(" (round by round: ").append(String.join(", ", paired)).append(")");
+      }
+      md.append('\n');
     }
     if (many.containsKey("paraglue") && many.containsKey("single-thread")) {
       double r = many.get("paraglue").seconds() / many.get("single-thread").seconds();

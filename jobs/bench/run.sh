@@ -88,22 +88,36 @@ measure() {
 
 run_paraglue() { # scenario corpus nbytes memory
   local scenario=$1 input=$2 nbytes=$3 memory=$4
-  for ((i = 1; i <= repeat; i++)); do
-    rm -rf "$work/home-$scenario" "$work/out-$scenario"
-    # The embedded metastore's one-time schema creation is not part of a run (Glue has a catalog).
-    PARAGLUE_HOME="$work/home-$scenario" "$root/jobs/paraglue" sql "CREATE DATABASE IF NOT EXISTS bench" >/dev/null 2>&1
-    measure "$scenario" paraglue "$nbytes" "$work/paraglue-$scenario.log" \
-      env PARAGLUE_HOME="$work/home-$scenario" PARAGLUE_DRIVER_MEMORY="$memory" \
-      "$root/jobs/paraglue" run --source_paths "$input" --output_path "$work/out-$scenario" \
-      --paragraph_table bench.paragraphs --documents_table bench.documents
-  done
-  local ref
+  rm -rf "$work/home-$scenario" "$work/out-$scenario"
+  # The embedded metastore's one-time schema creation is not part of a run (Glue has a catalog).
+  PARAGLUE_HOME="$work/home-$scenario" "$root/jobs/paraglue" sql "CREATE DATABASE IF NOT EXISTS bench" >/dev/null 2>&1
+  measure "$scenario" paraglue "$nbytes" "$work/paraglue-$scenario.log" \
+    env PARAGLUE_HOME="$work/home-$scenario" PARAGLUE_DRIVER_MEMORY="$memory" \
+    "$root/jobs/paraglue" run --source_paths "$input" --output_path "$work/out-$scenario" \
+    --paragraph_table bench.paragraphs --documents_table bench.documents
+}
+
+check_identical() { # scenario corpus
+  local scenario=$1 input=$2 ref
   ref=$(reference "$input")
   if diff -r -q "$ref" "$work/out-$scenario/documents" >"$work/diff-$scenario.txt"; then
     printf '%s\tidentical\tyes\n' "$scenario" >>"$work/checks.tsv"
   else
     printf '%s\tidentical\tNO (%s differ)\n' "$scenario" "$(wc -l <"$work/diff-$scenario.txt")" >>"$work/checks.tsv"
   fi
+}
+
+# Each round runs every tool once, one after the other, so that the machine's drift over time
+# (this kind of machine varies by 15% or more) falls on all of them alike; figures are medians.
+rounds() { # scenario corpus nbytes memory [others]
+  for ((i = 1; i <= repeat; i++)); do
+    echo "bench: $1 round $i of $repeat" >&2
+    run_paraglue "$1" "$2" "$3" "$4"
+    if [[ ${5:-} == others ]]; then
+      run_others "$1" "$2" "$3" "$4"
+    fi
+  done
+  check_identical "$1" "$2"
 }
 
 run_others() { # scenario corpus nbytes memory
@@ -134,19 +148,17 @@ for s in "${wanted[@]}"; do
     many)
       c=$(corpus "$docs" "$size")
       n=$(to_bytes "$size")
-      run_paraglue many "$c" "$n" 4g
-      run_others many "$c" "$n" 4g
+      rounds many "$c" "$n" 4g others
       ;;
     double)
       c=$(corpus "$((docs * 2))" "$(($(to_bytes "$size") * 2))")
       n=$(($(to_bytes "$size") * 2))
-      run_paraglue double "$c" "$n" 4g
+      rounds double "$c" "$n" 4g
       ;;
     big)
       c=$(corpus 1 "$big")
       n=$(to_bytes "$big")
-      run_paraglue big "$c" "$n" 3g
-      run_others big "$c" "$n" 3g
+      rounds big "$c" "$n" 3g others
       ;;
     *) echo "bench: unknown scenario $s" >&2; exit 2 ;;
   esac

@@ -52,6 +52,14 @@ public final class IcebergTables {
           + " 'write.parquet.compression-codec'='zstd', 'write.parquet.compression-level'='1', 'write.merge.mode'='copy-on-write',"
           + " 'write.delete.mode'='copy-on-write', 'write.update.mode'='copy-on-write')";
 
+  /**
+   * No min/max statistics or metrics for paragraph text: nobody prunes files by the range of their
+   * texts, and comparing every text to the running min and max costs the writer time.
+   */
+  private static final String TEXT_STATS_OFF =
+      ", 'write.parquet.stats-enabled.column.text'='false',"
+          + " 'write.metadata.metrics.column.text'='none')";
+
   private final SparkSession spark;
 
   public IcebergTables(SparkSession spark) {
@@ -91,7 +99,7 @@ public final class IcebergTables {
                   .collect(Collectors.joining(", ")))
           .append(")");
     }
-    ddl.append(' ').append(PROPERTIES);
+    ddl.append(' ').append(PROPERTIES.substring(0, PROPERTIES.length() - 1)).append(TEXT_STATS_OFF);
     spark.sql(ddl.toString());
     LOG.info("Created paragraph table {}", table);
   }

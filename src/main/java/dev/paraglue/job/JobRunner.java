@@ -122,12 +122,25 @@ public final class JobRunner {
   private <T> T stage(RunReport report, String name, Supplier<T> body) {
     spark.sparkContext().setJobDescription("paraglue " + report.runId() + ": " + name);
     Instant t0 = Instant.now();
+    long cpu0 = processCpuNanos();
     try {
       return body.get();
     } finally {
       report.stage(name, Duration.between(t0, Instant.now()));
+      if (cpu0 >= 0) {
+        report.stageCpu(name, Duration.ofNanos(processCpuNanos() - cpu0));
+      }
       spark.sparkContext().setJobDescription(null);
     }
+  }
+
+  /** CPU time of this JVM, all threads, or -1 where the JVM does not say. */
+  private static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   private void execute(JobArguments args, RunReport report) {

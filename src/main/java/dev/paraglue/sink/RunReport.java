@@ -36,6 +36,7 @@ public final class RunReport {
   private String failure;
   private final Map<String, Long> counts = new LinkedHashMap<>();
   private final Map<String, Long> stageMillis = new LinkedHashMap<>();
+  private final Map<String, Long> stageCpuMillis = new LinkedHashMap<>();
   private final List<Problem> rejected = new ArrayList<>();
 
   public RunReport(String runId, String jobName, Instant start) {
@@ -65,6 +66,14 @@ public final class RunReport {
 
   public void stage(String name, Duration d) {
     stageMillis.merge(name, d.toMillis(), Long::sum);
+  }
+
+  /**
+   * CPU time this JVM spent during a stage, all threads: the driver's on a cluster; locally, where
+   * the executors are threads of the same JVM, the whole run's.
+   */
+  public void stageCpu(String name, Duration d) {
+    stageCpuMillis.merge(name, d.toMillis(), Long::sum);
   }
 
   public void rejected(Problem p) {
@@ -102,6 +111,7 @@ public final class RunReport {
     m.put("counts", counts);
     m.put("rejected", rejected);
     m.put("stage_millis", stageMillis);
+    m.put("stage_process_cpu_millis", stageCpuMillis);
     return m;
   }
 

@@ -213,6 +213,8 @@ class ParagraphJobIT {
     assertThat(report.at("/counts/paragraphs").asLong()).isEqualTo(expectedRows);
     assertThat(report.get("rejected")).hasSize(rejected.size());
     assertThat(report.get("stage_millis").has("read_explode_commit")).isTrue();
+    assertThat(report.get("stage_process_cpu_millis").get("read_explode_commit").asLong())
+        .isPositive();
     assertThat(out.resolve("_staging")).doesNotExist();
   }
 

@@ -104,15 +104,18 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
         .collect(Collectors.toMap(ReadUnits::keyOf, Function.identity()));
   }
 
+  /** CRLF, CJK with a BOM, gzip, and invalid UTF-8 at byte 3. */
+  private List<SourceDocument> mixed() throws IOException {
+    return List.of(
+        write("a/crlf.txt", CRLF),
+        write("b/cjk.txt", CJK),
+        write("c/packed.txt.gz", gzip(CRLF)),
+        write("d/bad.txt", BAD));
+  }
+
   @Test
   void validate_yieldsOneSummaryPerUnit_withDigestOrRejection() throws IOException {
-    List<SourceDocument> docs =
-        List.of(
-            write("a/crlf.txt", CRLF),
-            write("b/cjk.txt", CJK),
-            write("c/packed.txt.gz", gzip(CRLF)),
-            write("d/bad.txt", BAD));
-    Map<String, DocumentSummary> s = validate(docs);
+    Map<String, DocumentSummary> s = validate(mixed());
 
     assertThat(s).containsOnlyKeys("a/crlf.txt", "b/cjk.txt", "c/packed.txt.gz", "d/bad.txt");
     assertThat(s.get("a/crlf.txt").digest())
@@ -180,14 +183,10 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
 
   @Test
   void explode_wholeDocumentsWithoutPass1_validateThemselves_heldOrReadTwice() throws IOException {
-    List<SourceDocument> docs =
-        List.of(
-            write("a/crlf.txt", CRLF),
-            write("b/cjk.txt", CJK),
-            write("c/packed.txt.gz", gzip(CRLF)),
-            write("d/bad.txt", BAD),
-            new SourceDocument(
-                "e/gone.txt", dir.resolve("e/gone.txt").toUri().toString(), 5, 0, List.of()));
+    List<SourceDocument> docs = new java.util.ArrayList<>(mixed());
+    docs.add(
+        new SourceDocument(
+            "e/gone.txt", dir.resolve("e/gone.txt").toUri().toString(), 5, 0, List.of()));
     for (long buffer : new long[] {ParagraphPipeline.BUFFER_BYTES_DEFAULT, 1}) {
       bufferBytes = buffer;
       found.reset();

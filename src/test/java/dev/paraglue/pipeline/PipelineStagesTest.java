@@ -220,6 +220,30 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
   }
 
   @Test
+  void summaries_ofADocumentReadTwice_mustAgree() throws IOException {
+    List<SourceDocument> docs = mixed();
+    DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), "run4");
+    try (ParagraphPipeline pipeline = new ParagraphPipeline(spark(), 1024)) {
+      pipeline.validate(docs);
+      Dataset<Row> rows = pipeline.explode(writer, "run4", 1);
+      rows.count();
+      rows.count(); // a recomputation finds the same: one summary per document
+      Map<String, DocumentSummary> s = pipeline.summaries();
+      assertThat(s).hasSize(4);
+      assertThat(s.get("d/bad.txt").getReason()).isEqualTo("invalid-utf8");
+
+      Files.write(dir.resolve("a/crlf.txt"), "one\r\ntwo\r\n\r\nthreE\r\n".getBytes(UTF_8));
+      rows.count(); // ... unless the document changed in between
+      assertThatThrownBy(pipeline::summaries)
+          .hasMessageStartingWith("Cannot record document a/crlf.txt: two reads of it disagree");
+
+      pipeline.startExplode(); // a new attempt forgets the earlier ones
+      rows.count();
+      assertThat(pipeline.summaries().get("a/crlf.txt").ok()).isTrue();
+    }
+  }
+
+  @Test
   void explode_byteRanges_emitGlobalIndexes_andPartsJoinToTheReassembly() throws IOException {
     byte[] doc =
         "alpha one\nalpha two\n\n\n beta 中文\n\ngamma\r\ngamma 2\r\n\r\ndelta"

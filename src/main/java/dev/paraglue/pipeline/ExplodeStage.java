@@ -220,36 +220,26 @@ public final class ExplodeStage {
      * {@link #held} has its paragraphs, or is null when they did not fit (it is read again).
      */
     private boolean validateHere() {
-      ParagraphReader first;
-      try {
-        first = ReadUnits.open(doc, conf.get(), maxParagraphBytes);
-      } catch (IOException | RuntimeException e) {
-        found.add(ReadUnits.unreadable(doc, e));
-        return false;
-      }
-      Failpoint.hit("validate.document", ReadUnits.attempt());
       List<Paragraph> kept = new ArrayList<>();
-      long keptBytes = 0;
-      try {
-        for (Paragraph p = first.next(); p != null; p = first.next()) {
-          if (kept != null) {
-            keptBytes += p.textBytes().length + PARAGRAPH_OVERHEAD_BYTES;
-            if (keptBytes > bufferBytes) {
-              kept = null; // too large to hold: validate only, then read it again
-            } else {
-              kept.add(p);
-            }
-          }
-        }
-        promised = ReadUnits.summary(doc, first);
-      } finally {
-        close(first);
-      }
+      long[] keptBytes = {0};
+      promised =
+          ReadUnits.readThrough(
+              doc,
+              conf.get(),
+              maxParagraphBytes,
+              p -> {
+                keptBytes[0] += p.textBytes().length + PARAGRAPH_OVERHEAD_BYTES;
+                if (keptBytes[0] <= bufferBytes) {
+                  kept.add(p);
+                } else if (!kept.isEmpty()) {
+                  kept.clear(); // too large to hold: validate only, then read it again
+                }
+              });
       if (!promised.ok()) {
         found.add(promised);
         return false;
       }
-      if (kept == null) {
+      if (keptBytes[0] > bufferBytes) {
         Failpoint.hit("explode.reread", ReadUnits.attempt());
       } else {
         held = kept.iterator();
@@ -308,18 +298,10 @@ public final class ExplodeStage {
 
     private void closeReader() {
       if (reader != null) {
-        close(reader);
+        ReadUnits.close(reader);
       }
       reader = null;
       held = null;
-    }
-
-    private static void close(ParagraphReader r) {
-      try {
-        r.close();
-      } catch (IOException e) {
-        // everything needed was read
-      }
     }
 
     private void closeQuietly() {

@@ -1,12 +1,15 @@
 package dev.paraglue.pipeline;
 
+import dev.paraglue.fault.Failpoint;
 import dev.paraglue.source.DocumentInput;
 import dev.paraglue.source.SourceDocument;
+import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphReader;
 import dev.paraglue.text.RejectReason;
 import dev.paraglue.text.Rejection;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 
 /** Opening a read unit (a whole document, or one byte range of it) for the splitter. */
@@ -30,6 +33,38 @@ final class ReadUnits {
     }
     InputStream in = DocumentInput.openAt(doc.getUri(), Math.max(0, doc.getRangeStart() - 1), conf);
     return ParagraphReader.range(in, doc.getRangeStart(), doc.getRangeEnd(), maxParagraphBytes);
+  }
+
+  /**
+   * Reads a unit through the splitter to its end, handing each paragraph to {@code each}, and
+   * returns its summary: unreadable when it cannot be opened. Failpoint {@code validate.document}
+   * lies between opening and reading.
+   */
+  static DocumentSummary readThrough(
+      SourceDocument doc, Configuration conf, long maxParagraphBytes, Consumer<Paragraph> each) {
+    ParagraphReader reader;
+    try {
+      reader = open(doc, conf, maxParagraphBytes);
+    } catch (IOException | RuntimeException e) {
+      return unreadable(doc, e);
+    }
+    try {
+      Failpoint.hit("validate.document", attempt());
+      for (Paragraph p = reader.next(); p != null; p = reader.next()) {
+        each.accept(p);
+      }
+      return summary(doc, reader);
+    } finally {
+      close(reader);
+    }
+  }
+
+  static void close(ParagraphReader reader) {
+    try {
+      reader.close();
+    } catch (IOException e) {
+      // everything needed was read
+    }
   }
 
   /** The summary of a unit that could not be opened. */

@@ -1,9 +1,6 @@
 package dev.paraglue.pipeline;
 
-import dev.paraglue.fault.Failpoint;
 import dev.paraglue.source.SourceDocument;
-import dev.paraglue.text.ParagraphReader;
-import java.io.IOException;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -30,24 +27,6 @@ public final class ValidateStage {
   }
 
   static DocumentSummary summarize(SourceDocument doc, HadoopConf conf, long maxParagraphBytes) {
-    ParagraphReader reader;
-    try {
-      reader = ReadUnits.open(doc, conf.get(), maxParagraphBytes);
-    } catch (IOException | RuntimeException e) {
-      return ReadUnits.unreadable(doc, e);
-    }
-    Failpoint.hit("validate.document", ReadUnits.attempt());
-    try {
-      while (reader.next() != null) {
-        // only the outcome matters here
-      }
-      return ReadUnits.summary(doc, reader);
-    } finally {
-      try {
-        reader.close();
-      } catch (IOException e) {
-        // everything needed was read
-      }
-    }
+    return ReadUnits.readThrough(doc, conf.get(), maxParagraphBytes, p -> {});
   }
 }

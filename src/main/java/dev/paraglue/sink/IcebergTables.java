@@ -47,18 +47,20 @@ public final class IcebergTables {
           + " paragraph_count int, output_uri string, output_bytes bigint, checksum bigint,"
           + " run_id string, processed_at timestamp";
 
+  /** Properties of both tables. */
   private static final String PROPERTIES =
-      "TBLPROPERTIES ('format-version'='2', 'write.distribution-mode'='none',"
-          + " 'write.parquet.compression-codec'='zstd', 'write.parquet.compression-level'='1', 'write.merge.mode'='copy-on-write',"
-          + " 'write.delete.mode'='copy-on-write', 'write.update.mode'='copy-on-write')";
+      "'format-version'='2', 'write.distribution-mode'='none',"
+          + " 'write.parquet.compression-codec'='zstd', 'write.parquet.compression-level'='1',"
+          + " 'write.merge.mode'='copy-on-write', 'write.delete.mode'='copy-on-write',"
+          + " 'write.update.mode'='copy-on-write'";
 
   /**
    * No min/max statistics or metrics for paragraph text: nobody prunes files by the range of their
    * texts, and comparing every text to the running min and max costs the writer time.
    */
   private static final String TEXT_STATS_OFF =
-      ", 'write.parquet.stats-enabled.column.text'='false',"
-          + " 'write.metadata.metrics.column.text'='none')";
+      "'write.parquet.stats-enabled.column.text'='false',"
+          + " 'write.metadata.metrics.column.text'='none'";
 
   private final SparkSession spark;
 
@@ -99,7 +101,11 @@ public final class IcebergTables {
                   .collect(Collectors.joining(", ")))
           .append(")");
     }
-    ddl.append(' ').append(PROPERTIES.substring(0, PROPERTIES.length() - 1)).append(TEXT_STATS_OFF);
+    ddl.append(" TBLPROPERTIES (")
+        .append(PROPERTIES)
+        .append(", ")
+        .append(TEXT_STATS_OFF)
+        .append(')');
     spark.sql(ddl.toString());
     LOG.info("Created paragraph table {}", table);
   }
@@ -108,7 +114,13 @@ public final class IcebergTables {
     if (!exists(table)) {
       createDatabase(table);
       spark.sql(
-          "CREATE TABLE " + table + " (" + DOCUMENT_COLUMNS + ") USING iceberg " + PROPERTIES);
+          "CREATE TABLE "
+              + table
+              + " ("
+              + DOCUMENT_COLUMNS
+              + ") USING iceberg TBLPROPERTIES ("
+              + PROPERTIES
+              + ")");
       LOG.info("Created documents table {}", table);
     }
   }

@@ -340,28 +340,41 @@ public final class ParagraphReader implements Closeable {
    */
   static int sequenceLength(byte[] b, int j, int end) {
     int b0 = b[j] & 0xFF;
-    if (b0 >= 0xE0 && b0 <= 0xEF) {
-      if (j + 2 >= end) {
+    int n = sequenceLength(b0);
+    if (n == 0 || j + n > end) {
+      return 0;
+    }
+    int b1 = b[j + 1] & 0xFF;
+    if (b1 < secondLow(b0) || b1 > secondHigh(b0)) {
+      return 0;
+    }
+    for (int k = 2; k < n; k++) {
+      if (!continuation(b[j + k])) {
         return 0;
       }
-      int b1 = b[j + 1] & 0xFF;
-      int lo = b0 == 0xE0 ? 0xA0 : 0x80; // overlong
-      int hi = b0 == 0xED ? 0x9F : 0xBF; // surrogates
-      return b1 >= lo && b1 <= hi && continuation(b[j + 2]) ? 3 : 0;
     }
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-      return j + 1 < end && continuation(b[j + 1]) ? 2 : 0;
+    return n;
+  }
+
+  /** Bytes in the UTF-8 sequence a lead byte starts (2 to 4), 0 when it cannot lead one. */
+  private static int sequenceLength(int lead) {
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      return 2;
     }
-    if (b0 >= 0xF0 && b0 <= 0xF4) {
-      if (j + 3 >= end) {
-        return 0;
-      }
-      int b1 = b[j + 1] & 0xFF;
-      int lo = b0 == 0xF0 ? 0x90 : 0x80; // overlong
-      int hi = b0 == 0xF4 ? 0x8F : 0xBF; // above U+10FFFF
-      return b1 >= lo && b1 <= hi && continuation(b[j + 2]) && continuation(b[j + 3]) ? 4 : 0;
+    if (lead >= 0xE0 && lead <= 0xEF) {
+      return 3;
     }
-    return 0;
+    return lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+  }
+
+  /** Lowest second byte after a lead byte: higher after E0 and F0 (no overlong forms). */
+  private static int secondLow(int lead) {
+    return lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+  }
+
+  /** Highest second byte after a lead byte: lower after ED (no surrogates) and F4 (≤ U+10FFFF). */
+  private static int secondHigh(int lead) {
+    return lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
   }
 
   private static boolean continuation(byte x) {
@@ -381,31 +394,15 @@ public final class ParagraphReader implements Closeable {
     lastByteCr = false;
     if (need == 0) {
       leadOffset = offset;
-      lo = 0x80;
-      hi = 0xBF;
-      if (ub >= 0xC2 && ub <= 0xDF) {
-        need = 1;
-        cp = ub & 0x1F;
-      } else if (ub >= 0xE0 && ub <= 0xEF) {
-        need = 2;
-        cp = ub & 0x0F;
-        if (ub == 0xE0) {
-          lo = 0xA0; // overlong
-        } else if (ub == 0xED) {
-          hi = 0x9F; // surrogates
-        }
-      } else if (ub >= 0xF0 && ub <= 0xF4) {
-        need = 3;
-        cp = ub & 0x07;
-        if (ub == 0xF0) {
-          lo = 0x90; // overlong
-        } else if (ub == 0xF4) {
-          hi = 0x8F; // above U+10FFFF
-        }
-      } else {
+      int length = sequenceLength(ub);
+      if (length == 0) {
         reject(RejectReason.INVALID_UTF8, offset, String.format("byte 0x%02X", ub));
         return false;
       }
+      need = length - 1;
+      cp = ub & (0x7F >> length);
+      lo = secondLow(ub);
+      hi = secondHigh(ub);
       lineChars++;
       return true;
     }

@@ -45,6 +45,11 @@ public final class DocumentInput {
     if (compressed(uri)) {
       throw new IOException("Cannot read a byte range of compressed " + uri);
     }
+    return openRaw(uri, offset, conf);
+  }
+
+  /** Opens an object's stored bytes (compressed or not) positioned at {@code offset}. */
+  static InputStream openRaw(String uri, long offset, Configuration conf) throws IOException {
     Path path = new Path(uri);
     if (local(path)) {
       java.nio.channels.FileChannel ch =

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * Streaming splitter: pulls a document's bytes from an {@link InputStream} and yields its
@@ -39,7 +40,10 @@ public final class ParagraphReader implements Closeable {
 
   private final InputStream in;
   private final long maxParagraphBytes;
-  private final long end;
+
+  /** Where the range ends: {@code Long.MAX_VALUE} for a whole document, or until it is known. */
+  private final LongSupplier rangeEnd;
+
   private final boolean atDocumentStart;
   private final byte[] buf = new byte[BUFFER_SIZE];
   private int pos;
@@ -88,27 +92,25 @@ public final class ParagraphReader implements Closeable {
 
   /** A reader for a whole document; {@code in} is at its first byte. */
   public ParagraphReader(InputStream in, long maxParagraphBytes) {
-    this(in, 0, Long.MAX_VALUE, maxParagraphBytes);
+    this(in, 0, () -> Long.MAX_VALUE, maxParagraphBytes);
   }
 
-  private ParagraphReader(InputStream in, long start, long end, long maxParagraphBytes) {
+  private ParagraphReader(InputStream in, long start, LongSupplier end, long maxParagraphBytes) {
     if (maxParagraphBytes <= 0 || maxParagraphBytes > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException(
           "Cannot split with max paragraph bytes "
               + maxParagraphBytes
               + ": must be in [1, 2^31-17]");
     }
-    if (start < 0 || end <= start || (start > 0 && start < MIN_RANGE_START)) {
+    if (start < 0 || (start > 0 && start < MIN_RANGE_START)) {
       throw new IllegalArgumentException(
-          "Cannot split byte range ["
+          "Cannot split a byte range starting at "
               + start
-              + ", "
-              + end
-              + "): empty, negative, or starting inside a possible byte order mark");
+              + ": negative, or inside a possible byte order mark");
     }
     this.in = in;
     this.maxParagraphBytes = maxParagraphBytes;
-    this.end = end;
+    this.rangeEnd = end;
     this.atDocumentStart = start == 0;
     // A later range reads one byte of look-behind to see whether it starts on a line start.
     this.bufStart = atDocumentStart ? 0 : start - 1;
@@ -121,6 +123,21 @@ public final class ParagraphReader implements Closeable {
    */
   public static ParagraphReader range(
       InputStream in, long start, long end, long maxParagraphBytes) {
+    if (end <= start) {
+      throw new IllegalArgumentException(
+          "Cannot split byte range [" + start + ", " + end + "): it is empty");
+    }
+    return new ParagraphReader(in, start, () -> end, maxParagraphBytes);
+  }
+
+  /**
+   * A reader for a range whose end is learnt while reading it, as a bzip2 range's end is (where its
+   * last block ends). {@code end} answers {@code Long.MAX_VALUE} until it is known, and must know
+   * it before {@code in} yields a byte at or past that offset: the reader compares a line start
+   * with the end only once it has read past the line start.
+   */
+  public static ParagraphReader range(
+      InputStream in, long start, LongSupplier end, long maxParagraphBytes) {
     return new ParagraphReader(in, start, end, maxParagraphBytes);
   }
 
@@ -458,7 +475,7 @@ public final class ParagraphReader implements Closeable {
     boolean atEof = lfOffset == bytesRead() && eof;
     if (mode == Mode.FIND) {
       if (lineBlank) {
-        if (lineStart >= end) {
+        if (lineStart >= rangeEnd.getAsLong()) {
           stopAfterLine = true; // the boundary lies beyond this range: it owns nothing
         } else {
           mode = Mode.OWN;
@@ -488,7 +505,7 @@ public final class ParagraphReader implements Closeable {
       if (paraOpen) {
         emit();
       }
-      if (lineStart >= end) {
+      if (lineStart >= rangeEnd.getAsLong()) {
         stopAfterLine = true;
       }
     } else if (lineOverflow || paraLen > maxParagraphBytes) {

@@ -192,6 +192,7 @@ public final class JobRunner {
       // Only the byte ranges of large documents are read before the commit; the rest are read once,
       // by the commit's write.
       stage(report, "validate_ranges", () -> pipeline.validate(toRead));
+      report.count("ranged_documents", pipeline.rangedDocuments().size());
       Failpoint.hit("validate.after", 0, runId);
       List<String> replaced = outcome.replacedIds(toRead);
       Dataset<Row> rows =

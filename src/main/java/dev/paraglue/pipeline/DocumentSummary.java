@@ -32,6 +32,10 @@ public final class DocumentSummary implements Serializable {
   private long lineFeeds;
   private int rangeIndex;
   private int rangeCount = 1;
+  private long ownedBytes = -1;
+  private long firstBlock = -1;
+  private long nextBlock = -1;
+  private long textStart = -1;
 
   public DocumentSummary() {}
 
@@ -224,5 +228,44 @@ public final class DocumentSummary implements Serializable {
 
   public void setBytesRead(long bytesRead) {
     this.bytesRead = bytesRead;
+  }
+
+  /** For a range of a bzip2 document: decompressed bytes of the blocks it owns (-1: unknown). */
+  public long getOwnedBytes() {
+    return ownedBytes;
+  }
+
+  public void setOwnedBytes(long ownedBytes) {
+    this.ownedBytes = ownedBytes;
+  }
+
+  /** For a range of a bzip2 document: where the first block at or after its start begins. */
+  public long getFirstBlock() {
+    return firstBlock;
+  }
+
+  public void setFirstBlock(long firstBlock) {
+    this.firstBlock = firstBlock;
+  }
+
+  /** For a range of a bzip2 document: where the first block at or after its end begins. */
+  public long getNextBlock() {
+    return nextBlock;
+  }
+
+  public void setNextBlock(long nextBlock) {
+    this.nextBlock = nextBlock;
+  }
+
+  /**
+   * For a range of a bzip2 document: the decompressed offset of its text (set once the ranges
+   * before it are measured).
+   */
+  public long getTextStart() {
+    return textStart;
+  }
+
+  public void setTextStart(long textStart) {
+    this.textStart = textStart;
   }
 }

@@ -4,13 +4,13 @@ import dev.paraglue.fault.Failpoint;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.DocumentDigest;
 import dev.paraglue.text.Paragraph;
-import dev.paraglue.text.ParagraphReader;
 import dev.paraglue.text.Reassembler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +109,7 @@ public final class ExplodeStage {
     private boolean selfValidated;
 
     /** Streaming the unit (null when its paragraphs are held). */
-    private ParagraphReader reader;
+    private ReadUnits.Opened reader;
 
     /** The held paragraphs of a whole document read once (null when streaming). */
     private Iterator<Paragraph> held;
@@ -144,7 +144,8 @@ public final class ExplodeStage {
             open(docs.next());
             continue;
           }
-          Paragraph p = held != null ? (held.hasNext() ? held.next() : null) : reader.next();
+          Paragraph p =
+              held != null ? (held.hasNext() ? held.next() : null) : reader.reader().next();
           if (p == null) {
             finishUnit();
           } else {
@@ -185,6 +186,8 @@ public final class ExplodeStage {
         }
       } else if (promised == null || !promised.ok()) {
         throw new VerificationException(doc.getDocId(), "it was not accepted by validation");
+      } else if (promised.getOwnedBytes() == 0) {
+        held = Collections.emptyIterator(); // a bzip2 range owning no block: an empty part
       }
       if (held == null) {
         reader = ReadUnits.open(unit, conf.get(), maxParagraphBytes);
@@ -251,6 +254,16 @@ public final class ExplodeStage {
     private void finishUnit() throws IOException {
       DocumentDigest written = reassembler.finish();
       DocumentSummary now = reader == null ? promised : ReadUnits.summary(doc, reader);
+      if (now.getOwnedBytes() != promised.getOwnedBytes()) {
+        throw new VerificationException(
+            doc.getDocId(),
+            "range "
+                + doc.getRangeIndex()
+                + " holds "
+                + now.getOwnedBytes()
+                + " bytes of text, validation found "
+                + promised.getOwnedBytes());
+      }
       closeReader();
       // Checked before the output is closed: on an object store, closing is what publishes it.
       if (!now.ok()) {

@@ -6,8 +6,10 @@ import dev.paraglue.text.ParagraphReader;
 import dev.paraglue.text.RangeOutcome;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -36,6 +38,12 @@ public final class ParagraphPipeline implements AutoCloseable {
 
   public static final long RANGE_BYTES_DEFAULT = 64L * 1024 * 1024;
 
+  /** Spark setting: compressed bytes per range of a large bzip2 document. */
+  public static final String BZIP2_RANGE_BYTES = "spark.paraglue.bzip2RangeBytes";
+
+  /** About {@link #RANGE_BYTES_DEFAULT} of text, at bzip2's usual 4:1 on text. */
+  public static final long BZIP2_RANGE_BYTES_DEFAULT = 16L * 1024 * 1024;
+
   /**
    * Spark setting: paragraph bytes a task may hold to read a whole document once; a larger one is
    * read twice (validated, then emitted).
@@ -52,6 +60,7 @@ public final class ParagraphPipeline implements AutoCloseable {
   private final Broadcast<HadoopConf> conf;
   private final long maxParagraphBytes;
   private final long rangeBytes;
+  private final long bzip2RangeBytes;
   private final long openCostBytes;
   private final long bufferBytes;
   private final CollectionAccumulator<DocumentSummary> found;
@@ -68,6 +77,7 @@ public final class ParagraphPipeline implements AutoCloseable {
     this.maxParagraphBytes = maxParagraphBytes;
     this.rangeBytes =
         Math.max(ParagraphReader.MIN_RANGE_START, setting(RANGE_BYTES, RANGE_BYTES_DEFAULT));
+    this.bzip2RangeBytes = Math.max(1, setting(BZIP2_RANGE_BYTES, BZIP2_RANGE_BYTES_DEFAULT));
     this.openCostBytes = setting(OPEN_COST_BYTES, DocumentPacker.OPEN_COST_BYTES_DEFAULT);
     this.bufferBytes = setting(BUFFER_BYTES, BUFFER_BYTES_DEFAULT);
     this.found = spark.sparkContext().collectionAccumulator("paraglue documents found");
@@ -78,21 +88,25 @@ public final class ParagraphPipeline implements AutoCloseable {
   }
 
   /**
-   * Read units for the documents: a document larger than two ranges that is not compressed is cut
-   * into ranges of about {@code rangeBytes}; {@code .gz} (not splittable) is streamed whole.
+   * Read units for the documents: a document larger than two ranges is cut into ranges of {@code
+   * rangeBytes}, or for {@code .bz2} of {@code bzip2RangeBytes} compressed bytes; {@code .gz} (not
+   * splittable) is streamed whole.
    */
-  static List<SourceDocument> readUnits(List<SourceDocument> documents, long rangeBytes) {
+  static List<SourceDocument> readUnits(
+      List<SourceDocument> documents, long rangeBytes, long bzip2RangeBytes) {
     List<SourceDocument> out = new ArrayList<>();
     for (SourceDocument d : documents) {
       long size = d.getSize();
-      if (DocumentInput.compressed(d.getUri()) || size <= 2 * rangeBytes) {
+      boolean bzip2 = d.getUri().endsWith(".bz2");
+      long unit = bzip2 ? bzip2RangeBytes : rangeBytes;
+      if ((DocumentInput.compressed(d.getUri()) && !bzip2) || size <= 2 * unit) {
         out.add(d);
         continue;
       }
-      int count = (int) Math.min(Integer.MAX_VALUE, (size + rangeBytes - 1) / rangeBytes);
+      int count = (int) Math.min(Integer.MAX_VALUE, (size + unit - 1) / unit);
       for (int k = 0; k < count; k++) {
-        long start = k * rangeBytes;
-        out.add(d.slice(k, count, start, Math.min(size, start + rangeBytes)));
+        long start = k * unit;
+        out.add(d.slice(k, count, start, Math.min(size, start + unit)));
       }
     }
     return out;
@@ -110,10 +124,12 @@ public final class ParagraphPipeline implements AutoCloseable {
 
   /**
    * Cuts the documents into read units and runs pass 1 over the byte ranges of large documents;
-   * returns the summaries of those documents, by doc id. Whole documents are not read here.
+   * returns the summaries of those documents, by doc id. Whole documents are not read here. A bzip2
+   * document whose ranges cannot be trusted to tile it ({@link Bzip2Ranges#place}) is read whole
+   * instead.
    */
   public Map<String, DocumentSummary> validate(List<SourceDocument> documents) {
-    units = readUnits(documents, rangeBytes);
+    units = readUnits(documents, rangeBytes, bzip2RangeBytes);
     List<SourceDocument> ranged = units.stream().filter(SourceDocument::ranged).toList();
     if (ranged.isEmpty()) {
       return Map.of();
@@ -122,17 +138,60 @@ public final class ParagraphPipeline implements AutoCloseable {
     Map<String, TreeMap<Integer, DocumentSummary>> ranges = new HashMap<>();
     for (DocumentSummary s :
         ValidateStage.validate(dataset(ranged), conf, maxParagraphBytes).collectAsList()) {
-      unitSummaries.put(ReadUnits.keyOf(s), s);
       ranges.computeIfAbsent(s.getDocId(), k -> new TreeMap<>()).put(s.getRangeIndex(), s);
     }
-    ranges.forEach((docId, byRange) -> rangedSummaries.put(docId, stitch(docId, byRange)));
+    Set<String> bzip2 = new HashSet<>();
+    ranged.stream().filter(SourceDocument::bzip2Range).forEach(u -> bzip2.add(u.getDocId()));
+    Set<String> readWhole = new HashSet<>();
+    ranges.forEach(
+        (docId, byRange) -> {
+          List<DocumentSummary> ordered = ordered(docId, byRange);
+          if (bzip2.contains(docId) && !Bzip2Ranges.place(ordered)) {
+            readWhole.add(docId);
+            return;
+          }
+          ordered.forEach(s -> unitSummaries.put(ReadUnits.keyOf(s), s));
+          rangeCounts.put(docId, ordered.size());
+          rangedSummaries.put(docId, stitch(docId, ordered));
+        });
+    if (!readWhole.isEmpty()) {
+      LOG.warn(
+          "{} bzip2 documents will be read whole: a range could not be decoded, or neighbouring"
+              + " ranges disagree on where a block starts",
+          readWhole.size());
+    }
+    units = placeRanges(documents, readWhole);
     long rejected = rangedSummaries.values().stream().filter(s -> !s.ok()).count();
-    LOG.info("Validated {} documents in byte ranges: {} rejected", ranges.size(), rejected);
+    LOG.info(
+        "Validated {} documents in byte ranges: {} rejected", rangedSummaries.size(), rejected);
     return Map.copyOf(rangedSummaries);
   }
 
-  /** Combines the ranges of one document into its summary, and gives each range its offsets. */
-  private DocumentSummary stitch(String docId, TreeMap<Integer, DocumentSummary> byRange) {
+  /**
+   * The read units for the explode: bzip2 ranges told where their text starts, and the documents in
+   * {@code readWhole} back to one unit each.
+   */
+  private List<SourceDocument> placeRanges(List<SourceDocument> documents, Set<String> readWhole) {
+    Map<String, SourceDocument> byId = new HashMap<>();
+    documents.forEach(d -> byId.put(d.getDocId(), d));
+    List<SourceDocument> out = new ArrayList<>();
+    for (SourceDocument u : units) {
+      if (readWhole.contains(u.getDocId())) {
+        if (u.getRangeIndex() == 0) {
+          out.add(byId.get(u.getDocId()));
+        }
+      } else if (u.bzip2Range()) {
+        out.add(u.placed(unitSummaries.get(ReadUnits.key(u)).getTextStart()));
+      } else {
+        out.add(u);
+      }
+    }
+    return out;
+  }
+
+  /** The ranges of one document, in order. */
+  private static List<DocumentSummary> ordered(
+      String docId, TreeMap<Integer, DocumentSummary> byRange) {
     int count = byRange.firstEntry().getValue().getRangeCount();
     List<DocumentSummary> ordered = new ArrayList<>();
     for (int k = 0; k < count; k++) {
@@ -143,7 +202,11 @@ public final class ParagraphPipeline implements AutoCloseable {
       }
       ordered.add(s);
     }
-    rangeCounts.put(docId, count);
+    return ordered;
+  }
+
+  /** Combines the ranges of one document into its summary, and gives each range its offsets. */
+  private static DocumentSummary stitch(String docId, List<DocumentSummary> ordered) {
     DocumentSummary s = DocumentSummary.of(RangeOutcome.combine(assignOffsets(ordered)));
     s.setDocId(docId);
     return s;

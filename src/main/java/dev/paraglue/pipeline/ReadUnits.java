@@ -1,15 +1,20 @@
 package dev.paraglue.pipeline;
 
 import dev.paraglue.fault.Failpoint;
+import dev.paraglue.source.Bzip2Blocks;
 import dev.paraglue.source.DocumentInput;
 import dev.paraglue.source.SourceDocument;
+import dev.paraglue.text.DocumentDigest;
+import dev.paraglue.text.DocumentOutcome;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphReader;
+import dev.paraglue.text.RangeOutcome;
 import dev.paraglue.text.RejectReason;
 import dev.paraglue.text.Rejection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.hadoop.conf.Configuration;
 
 /** Opening a read unit (a whole document, or one byte range of it) for the splitter. */
@@ -26,13 +31,58 @@ final class ReadUnits {
     return s.getRangeCount() > 1 ? s.getDocId() + '\u0000' + s.getRangeIndex() : s.getDocId();
   }
 
-  static ParagraphReader open(SourceDocument doc, Configuration conf, long maxParagraphBytes)
+  /**
+   * Where pass 1 places the text of a bzip2 range other than the first, before the ranges ahead of
+   * it are measured: the lowest offset a later range may start at, less its byte of look-behind.
+   * Offsets it reports are moved to the real place afterwards ({@link Bzip2Ranges}).
+   */
+  static final long UNPLACED_TEXT_START = ParagraphReader.MIN_RANGE_START - 1;
+
+  /** A unit open for splitting; for a range of a bzip2 document, also the blocks it reads. */
+  record Opened(ParagraphReader reader, Bzip2Blocks blocks) {}
+
+  static Opened open(SourceDocument doc, Configuration conf, long maxParagraphBytes)
       throws IOException {
     if (!doc.ranged()) {
-      return new ParagraphReader(DocumentInput.open(doc.getUri(), conf), maxParagraphBytes);
+      return new Opened(
+          new ParagraphReader(
+              DocumentInput.open(doc.getUri(), doc.getSize(), conf), maxParagraphBytes),
+          null);
+    }
+    if (doc.bzip2Range()) {
+      return openBzip2Range(doc, conf, maxParagraphBytes);
     }
     InputStream in = DocumentInput.openAt(doc.getUri(), Math.max(0, doc.getRangeStart() - 1), conf);
-    return ParagraphReader.range(in, doc.getRangeStart(), doc.getRangeEnd(), maxParagraphBytes);
+    return new Opened(
+        ParagraphReader.range(in, doc.getRangeStart(), doc.getRangeEnd(), maxParagraphBytes), null);
+  }
+
+  /**
+   * A bzip2 range reads the text of its blocks: range 0 from the document's start, range k from its
+   * first block's first byte, which is its byte of look-behind; so its splitter range is {@code
+   * [text start + 1, text end + 1)}, the end known once its blocks are read. Shifting every range
+   * boundary by one byte keeps them a partition of the text.
+   */
+  private static Opened openBzip2Range(
+      SourceDocument doc, Configuration conf, long maxParagraphBytes) throws IOException {
+    Bzip2Blocks blocks =
+        Bzip2Blocks.open(doc.getUri(), doc.getRangeStart(), doc.getRangeEnd(), doc.getSize(), conf);
+    boolean first = doc.getRangeIndex() == 0;
+    long textStart = first ? 0 : doc.getTextStart() >= 0 ? doc.getTextStart() : UNPLACED_TEXT_START;
+    LongSupplier end =
+        () -> blocks.ownedBytes() < 0 ? Long.MAX_VALUE : textStart + blocks.ownedBytes() + 1;
+    try {
+      return new Opened(
+          ParagraphReader.range(blocks, first ? 0 : textStart + 1, end, maxParagraphBytes), blocks);
+    } catch (RuntimeException e) {
+      blocks.close();
+      throw e;
+    }
+  }
+
+  /** True when a bzip2 range owns no block: it owns no paragraph, and need not be read. */
+  static boolean ownsNoText(Opened unit) {
+    return unit.blocks() != null && unit.blocks().ownedBytes() == 0;
   }
 
   /**
@@ -42,26 +92,30 @@ final class ReadUnits {
    */
   static DocumentSummary readThrough(
       SourceDocument doc, Configuration conf, long maxParagraphBytes, Consumer<Paragraph> each) {
-    ParagraphReader reader;
+    Opened unit;
     try {
-      reader = open(doc, conf, maxParagraphBytes);
+      unit = open(doc, conf, maxParagraphBytes);
     } catch (IOException | RuntimeException e) {
       return unreadable(doc, e);
     }
     try {
       Failpoint.hit("validate.document", attempt());
+      if (ownsNoText(unit)) {
+        return emptyRange(doc, unit.blocks());
+      }
+      ParagraphReader reader = unit.reader();
       for (Paragraph p = reader.next(); p != null; p = reader.next()) {
         each.accept(p);
       }
-      return summary(doc, reader);
+      return summary(doc, unit);
     } finally {
-      close(reader);
+      close(unit);
     }
   }
 
-  static void close(ParagraphReader reader) {
+  static void close(Opened unit) {
     try {
-      reader.close();
+      unit.reader().close();
     } catch (IOException e) {
       // everything needed was read
     }
@@ -82,11 +136,33 @@ final class ReadUnits {
     return s;
   }
 
+  /** The summary of a bzip2 range that owns no block. */
+  private static DocumentSummary emptyRange(SourceDocument doc, Bzip2Blocks blocks) {
+    DocumentSummary s =
+        DocumentSummary.ofRange(
+            new RangeOutcome(DocumentOutcome.ok(DocumentDigest.EMPTY, 0), 0, 0),
+            doc.getRangeIndex(),
+            doc.getRangeCount());
+    s.setDocId(doc.getDocId());
+    describeBlocks(s, blocks);
+    return s;
+  }
+
+  private static void describeBlocks(DocumentSummary s, Bzip2Blocks blocks) {
+    s.setOwnedBytes(blocks.ownedBytes());
+    s.setFirstBlock(blocks.firstBlock());
+    s.setNextBlock(blocks.nextBlock());
+  }
+
   /** The summary of a unit the splitter read to its end. */
-  static DocumentSummary summary(SourceDocument doc, ParagraphReader reader) {
+  static DocumentSummary summary(SourceDocument doc, Opened unit) {
+    ParagraphReader reader = unit.reader();
     DocumentSummary s;
     if (doc.ranged()) {
       s = DocumentSummary.ofRange(reader.rangeOutcome(), doc.getRangeIndex(), doc.getRangeCount());
+      if (unit.blocks() != null) {
+        describeBlocks(s, unit.blocks());
+      }
     } else {
       s = DocumentSummary.of(reader.outcome());
       long read = reader.outcome().bytesRead();

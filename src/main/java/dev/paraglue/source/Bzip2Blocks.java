@@ -24,8 +24,15 @@ public final class Bzip2Blocks extends InputStream {
 
   private static final long END_OF_STREAM_MARKER = 0x177245385090L;
 
+  /**
+   * Most compressed bytes from a block's end to the next block's start: a stream's end marker and
+   * CRC (10 bytes and padding) and the next stream's header (4). Any block is longer than this, so
+   * a skipped one cannot hide in it.
+   */
+  private static final int MAX_GAP = 16;
+
   private final Tail tail;
-  private final CBZip2InputStream bz;
+  private final Decoder bz;
   private final long from;
   private final long to;
   private final long size;
@@ -33,6 +40,9 @@ public final class Bzip2Blocks extends InputStream {
   private long nextBlock = -1;
   private long produced;
   private long owned = -1;
+
+  /** The compressed bytes read up to the end of the block being read. */
+  private long blockEnd;
 
   Bzip2Blocks(InputStream raw, long from, long to, long size) throws IOException {
     if (from < 0 || to <= from || size < to) {
@@ -42,14 +52,35 @@ public final class Bzip2Blocks extends InputStream {
     this.from = from;
     this.to = to;
     this.size = size;
-    this.tail = new Tail(raw);
+    this.tail = new Tail(from == 0 ? requireHeader(raw) : raw);
     // Finds the first block marker at or after `from` and decodes that block.
-    this.bz = new CBZip2InputStream(tail, READ_MODE.BYBLOCK);
+    this.bz = new Decoder(tail);
     this.firstBlock = from + bz.getProcessedByteCount();
+    this.blockEnd = from + bz.consumed;
     if (firstBlock >= to) {
       owned = 0;
       nextBlock = firstBlock;
     }
+  }
+
+  /**
+   * The decoder looks for block markers anywhere, so data that is not bzip2 at all must be told by
+   * its header: "BZh" and a block size digit.
+   */
+  private static InputStream requireHeader(InputStream raw) throws IOException {
+    java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 1 << 16);
+    in.mark(4);
+    byte[] magic = in.readNBytes(4);
+    if (magic.length < 4
+        || magic[0] != 'B'
+        || magic[1] != 'Z'
+        || magic[2] != 'h'
+        || magic[3] < '1'
+        || magic[3] > '9') {
+      throw new IOException("not bzip2 data (no BZh header)");
+    }
+    in.reset();
+    return in;
   }
 
   /** Opens range {@code [from, to)} of the {@code size}-byte bzip2 object at {@code uri}. */
@@ -104,6 +135,17 @@ public final class Bzip2Blocks extends InputStream {
       }
       // Between blocks the decoder has found the next marker (or the end), and says where.
       long at = from + bz.getProcessedByteCount();
+      if (n == END_OF_BLOCK) {
+        if (at - blockEnd > MAX_GAP) {
+          throw new IOException(
+              "bzip2 data is damaged: "
+                  + (at - blockEnd)
+                  + " bytes between the block ending at byte "
+                  + blockEnd
+                  + " and the next one");
+        }
+        blockEnd = from + bz.consumed;
+      }
       if (owned < 0 && at >= to) {
         owned = produced;
         nextBlock = at;
@@ -125,6 +167,22 @@ public final class Bzip2Blocks extends InputStream {
   @Override
   public void close() throws IOException {
     bz.close();
+  }
+
+  /** Hadoop's block-by-block decoder, counting the compressed bytes it consumes. */
+  private static final class Decoder extends CBZip2InputStream {
+    /** Not initialised here: the superclass constructor already counts into it. */
+    private long consumed;
+
+    Decoder(InputStream in) throws IOException {
+      super(in, READ_MODE.BYBLOCK);
+    }
+
+    @Override
+    protected void updateProcessedByteCount(int count) {
+      super.updateProcessedByteCount(count);
+      consumed += count;
+    }
   }
 
   /**

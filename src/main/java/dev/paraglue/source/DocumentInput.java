@@ -20,21 +20,6 @@ public final class DocumentInput {
 
   /** Source URIs are qualified by the resolver, so a local one always says file:. */
 
-  /**
-   * Hadoop's bzip2 reader does not insist on the "BZh" header: without this check a file that is
-   * not bzip2 at all would be read as if it were, instead of being rejected.
-   */
-  private static InputStream requireBzip2Magic(InputStream raw, String uri) throws IOException {
-    java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 1 << 16);
-    in.mark(4);
-    byte[] magic = in.readNBytes(3);
-    if (magic.length < 3 || magic[0] != 'B' || magic[1] != 'Z' || magic[2] != 'h') {
-      throw new IOException("not bzip2 data (no BZh header): " + uri);
-    }
-    in.reset();
-    return in;
-  }
-
   /** Whether the object at this URI is decompressed before splitting. */
   public static boolean compressed(String uri) {
     return uri.endsWith(".gz") || uri.endsWith(".bz2");
@@ -67,7 +52,18 @@ public final class DocumentInput {
     }
   }
 
-  public static InputStream open(String uri, Configuration conf) throws IOException {
+  /**
+   * Opens the {@code size}-byte object at {@code uri} for reading its text, decompressed. {@code
+   * .bz2} is read by {@link Bzip2Blocks} (Hadoop's own bzip2 codec, without native bzip2, reads
+   * block by block and skips a block whose start marker is damaged without a word).
+   */
+  public static InputStream open(String uri, long size, Configuration conf) throws IOException {
+    if (uri.endsWith(".bz2")) {
+      if (size == 0) {
+        throw new IOException("not bzip2 data (no BZh header): " + uri);
+      }
+      return Bzip2Blocks.open(uri, 0, size, size, conf);
+    }
     Path path = new Path(uri);
     InputStream raw;
     if (local(path)) {
@@ -85,9 +81,6 @@ public final class DocumentInput {
       throw new IOException("no codec for " + path.getName());
     }
     try {
-      if (uri.endsWith(".bz2")) {
-        raw = requireBzip2Magic(raw, uri);
-      }
       return codec.createInputStream(raw);
     } catch (IOException | RuntimeException e) {
       raw.close();

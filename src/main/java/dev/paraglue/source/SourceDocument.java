@@ -23,6 +23,7 @@ public final class SourceDocument implements Serializable {
   private int rangeCount = 1;
   private long rangeStart;
   private long rangeEnd = -1;
+  private long textStart = -1;
 
   public SourceDocument() {}
 
@@ -39,6 +40,18 @@ public final class SourceDocument implements Serializable {
   /** True when this is one byte range of a document read by several tasks. */
   public boolean ranged() {
     return rangeCount > 1;
+  }
+
+  /** True when this is one byte range of a bzip2 document: a range of its compressed bytes. */
+  public boolean bzip2Range() {
+    return ranged() && uri.endsWith(".bz2");
+  }
+
+  /** This range, knowing where its text starts (see {@link #getTextStart}). */
+  public SourceDocument placed(long textStart) {
+    SourceDocument s = slice(rangeIndex, rangeCount, rangeStart, rangeEnd);
+    s.textStart = textStart;
+    return s;
   }
 
   /**
@@ -141,6 +154,18 @@ public final class SourceDocument implements Serializable {
 
   public void setRangeEnd(long rangeEnd) {
     this.rangeEnd = rangeEnd;
+  }
+
+  /**
+   * For a range of a bzip2 document: the decompressed offset where the text of its blocks starts,
+   * known once the ranges before it have been measured (pass 1); -1 before.
+   */
+  public long getTextStart() {
+    return textStart;
+  }
+
+  public void setTextStart(long textStart) {
+    this.textStart = textStart;
   }
 
   @Override

@@ -536,21 +536,123 @@ class ParagraphJobIT {
         .containsExactly("a.txt", "a.txt.gz");
   }
 
-  @Test
-  void largeDocuments_readAsManyByteRanges_areExactlyTheWholeSplit() throws IOException {
-    Path raw = home.resolve("ranges/raw");
+  /** Text for range tests: CJK, emoji, CRLF, whitespace-only lines, and long paragraphs. */
+  private static byte[] rangeText(long seed, int chars) {
     StringBuilder sb = new StringBuilder();
-    java.util.Random random = new java.util.Random(42);
+    java.util.Random random = new java.util.Random(seed);
     String[] pieces = {
       "word ", "中文字 ", "😀 ", "é ", "\r\n", "\n", "\n\n", "\n \n\t\n", "\u3000\n\n"
     };
-    while (sb.length() < 20_000) {
+    while (sb.length() < chars) {
       sb.append(pieces[random.nextInt(pieces.length)]);
       if (random.nextInt(200) == 0) {
         sb.append("\n\n").append("long ".repeat(150)).append("\n\n"); // spans many ranges
       }
+      if (random.nextInt(40) == 0) {
+        sb.append(Long.toString(random.nextLong(), 36)); // less to compress
+      }
     }
-    byte[] big = sb.toString().getBytes(UTF_8);
+    return sb.toString().getBytes(UTF_8);
+  }
+
+  /** bzip2 with 100k blocks, so that a small document has several. */
+  private static byte[] bzip2(byte[] plain) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream bz =
+        new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(out, 1)) {
+      bz.write(plain);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void largeBzip2Documents_readAsRangesOfBlocks_areExactlyTheWholeSplit() throws IOException {
+    Path raw = home.resolve("bzranges/raw");
+    byte[] plain = rangeText(43, 450_000);
+    ByteArrayOutputStream twoStreams = new ByteArrayOutputStream();
+    twoStreams.writeBytes(bzip2(java.util.Arrays.copyOf(plain, 300_000)));
+    twoStreams.writeBytes(bzip2(java.util.Arrays.copyOfRange(plain, 300_000, plain.length)));
+    byte[] packed = twoStreams.toByteArray();
+    put(raw.resolve("big.txt.bz2"), packed);
+    byte[] broken = java.util.Arrays.copyOf(plain, plain.length);
+    broken[plain.length * 2 / 3] = (byte) 0xFF;
+    put(raw.resolve("broken.txt.bz2"), bzip2(broken));
+    byte[] damaged = packed.clone();
+    // A block whose CRC fails, but whose garbage may first be rejected as text: either way, what
+    // the ranges say must be what reading it whole says.
+    damaged[packed.length / 2] ^= 0x04;
+    put(raw.resolve("damaged.txt.bz2"), damaged);
+    // A damaged block start marker: a decoder would skip that block in silence. The range before
+    // it notices the gap, and the document is read whole instead, which rejects it.
+    long middleBlock;
+    try (dev.paraglue.source.Bzip2Blocks b =
+        dev.paraglue.source.Bzip2Blocks.open(
+            raw.resolve("big.txt.bz2").toUri().toString(),
+            packed.length / 2,
+            packed.length,
+            packed.length,
+            new org.apache.hadoop.conf.Configuration())) {
+      middleBlock = b.firstBlock();
+    }
+    byte[] unmarked = packed.clone();
+    unmarked[(int) middleBlock + 2] ^= 0x10;
+    put(raw.resolve("unmarked.txt.bz2"), unmarked);
+    Path out = home.resolve("bzranges/out");
+    // About ten ranges, some of which hold no block start.
+    spark.conf().set("spark.paraglue.bzip2RangeBytes", Long.toString(packed.length / 10));
+    RunResult r;
+    try {
+      r = run(args("bzranges", out, "--source_paths", raw.toUri().toString()));
+    } finally {
+      spark.conf().unset("spark.paraglue.bzip2RangeBytes");
+    }
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    // big, broken and damaged; not unmarked.
+    assertThat(r.report().get().count("ranged_documents")).isEqualTo(3);
+
+    ParagraphSplitter.Split expected = ParagraphSplitter.split(plain);
+    List<Row> rows = rowsByDoc("bzranges.paragraphs").get("big.txt.bz2");
+    assertThat(rows).hasSize(expected.paragraphs().size());
+    for (int i = 0; i < rows.size(); i++) {
+      Paragraph e = expected.paragraphs().get(i);
+      Row row = rows.get(i);
+      assertThat(row.getInt(1)).isEqualTo(i);
+      assertThat(row.getString(2)).isEqualTo(e.text());
+      assertThat(row.getLong(3)).as("line of paragraph %d", i).isEqualTo(e.lineNumber());
+      assertThat(row.getLong(4)).as("offset of paragraph %d", i).isEqualTo(e.byteOffset());
+    }
+    assertThat(Files.readAllBytes(out.resolve("documents/big.txt")))
+        .isEqualTo(Reassembler.reassemble(expected.texts()));
+    dev.paraglue.text.Rejection whole =
+        ParagraphSplitter.split(new java.io.ByteArrayInputStream(broken), 1000)
+            .outcome()
+            .rejection();
+    dev.paraglue.text.Rejection wholeDamaged = wholeReadOf(raw.resolve("damaged.txt.bz2"));
+    assertThat(r.report().get().rejected())
+        .extracting(p -> p.docId() + ":" + p.reason() + "@" + p.offset())
+        .containsExactlyInAnyOrder(
+            "broken.txt.bz2:" + whole.reason().code() + "@" + whole.offset(),
+            "damaged.txt.bz2:" + wholeDamaged.reason().code() + "@" + wholeDamaged.offset(),
+            "unmarked.txt.bz2:unreadable@" + wholeReadOf(raw.resolve("unmarked.txt.bz2")).offset());
+    assertThat(rowsByDoc("bzranges.paragraphs")).containsOnlyKeys("big.txt.bz2");
+  }
+
+  /** How the job's read of a whole bzip2 document rejects this object. */
+  private static dev.paraglue.text.Rejection wholeReadOf(Path object) throws IOException {
+    return ParagraphSplitter.split(
+            dev.paraglue.source.DocumentInput.open(
+                object.toUri().toString(),
+                Files.size(object),
+                new org.apache.hadoop.conf.Configuration()),
+            1000)
+        .outcome()
+        .rejection();
+  }
+
+  @Test
+  void largeDocuments_readAsManyByteRanges_areExactlyTheWholeSplit() throws IOException {
+    Path raw = home.resolve("ranges/raw");
+    byte[] big = rangeText(42, 20_000);
     put(raw.resolve("big.txt"), big);
     byte[] broken = java.util.Arrays.copyOf(big, big.length);
     broken[big.length / 2] = (byte) 0xFF;

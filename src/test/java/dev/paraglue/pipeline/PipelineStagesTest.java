@@ -250,7 +250,7 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
             .repeat(7)
             .getBytes(UTF_8);
     SourceDocument whole = write("r.txt", doc);
-    List<SourceDocument> units = ParagraphPipeline.readUnits(List.of(whole), 13);
+    List<SourceDocument> units = ParagraphPipeline.readUnits(List.of(whole), 13, 13);
     assertThat(units.size()).isGreaterThan(10);
     Map<String, DocumentSummary> expected = validate(units);
     // What the pipeline does on the driver between the passes: give each range its offsets.

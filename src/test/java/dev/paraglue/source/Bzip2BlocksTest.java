@@ -164,11 +164,48 @@ class Bzip2BlocksTest {
   }
 
   @Example
-  void notBzip2_hasNoBlocks() throws IOException {
+  void notBzip2_isAnError_byItsHeader_orItsEnd() throws IOException {
     byte[] junk = "no blocks here at all\n".repeat(50).getBytes(UTF_8);
-    try (Bzip2Blocks r = open(junk, 0, junk.length)) {
+    assertThatThrownBy(() -> open(junk, 0, junk.length)).hasMessageContaining("no BZh header");
+    try (Bzip2Blocks r = open(junk, 1, junk.length)) {
       assertThat(r.firstBlock()).isEqualTo(junk.length);
       assertThatThrownBy(r::readAllBytes).hasMessageContaining("no end-of-stream marker");
+    }
+  }
+
+  /** Where every block of {@code packed} starts, found one range start at a time. */
+  static List<Long> blockStarts(byte[] packed) throws IOException {
+    List<Long> starts = new java.util.ArrayList<>();
+    long from = 0;
+    while (true) {
+      long first;
+      try (Bzip2Blocks r = open(packed, from, packed.length)) {
+        first = r.firstBlock();
+      }
+      if (first >= packed.length) {
+        return starts;
+      }
+      starts.add(first);
+      from = first + 1;
+    }
+  }
+
+  @Example
+  void aDamagedBlockMarker_isAnError_notASkippedBlock() throws IOException {
+    List<Long> starts = blockStarts(PACKED);
+    assertThat(starts).hasSizeGreaterThanOrEqualTo(7);
+    for (long start : List.of(starts.get(1), starts.get(starts.size() - 1))) {
+      byte[] damaged = PACKED.clone();
+      damaged[(int) start + 2] ^= 0x10; // inside the 48-bit marker, whose first bit is in `start`
+      assertThatThrownBy(
+              () -> {
+                try (Bzip2Blocks r = open(damaged, 0, damaged.length)) {
+                  r.readAllBytes();
+                }
+              })
+          .as("marker of the block at %d damaged", start)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("bytes between the block ending");
     }
   }
 }

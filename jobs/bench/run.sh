@@ -5,7 +5,10 @@
 # reference, and writes jobs/bench/RESULTS.md.
 #
 #   jobs/bench/run.sh [--size 1g] [--docs 20000] [--big 2.4g] [--repeat 1]
-#                     [--scenarios many,double,big] [--out DIR]
+#                     [--scenarios many,double,big] [--bzip2-size 512m] [--out DIR]
+#
+# Scenario bzip2 (not run by default) compresses one document of --bzip2-size and runs paraglue
+# on it twice: as byte ranges of blocks, and read whole by one task (a range size above the file).
 #
 # Needs Java 17 and Maven; GNU awk (apt-get install gawk) for the awk column.
 set -euo pipefail
@@ -15,6 +18,7 @@ command_line="jobs/bench/run.sh $*"
 size=1g
 docs=20000
 big=2.4g
+bzip2_size=512m
 repeat=1
 scenarios=many,double,big
 work=$root/target/bench
@@ -23,10 +27,11 @@ while (($#)); do
     --size) size=$2; shift 2 ;;
     --docs) docs=$2; shift 2 ;;
     --big) big=$2; shift 2 ;;
+    --bzip2-size) bzip2_size=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --scenarios) scenarios=$2; shift 2 ;;
     --out) work=$2; shift 2 ;;
-    -h | --help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -59,6 +64,18 @@ corpus() { # docs size -> path (generated once, deterministic)
   echo "$dir"
 }
 
+bzip2_corpus() { # size -> a corpus of one document, bzip2-compressed (made once)
+  local plain dir=$work/corpus-bzip2-$1 f
+  plain=$(corpus 1 "$1")
+  if [[ ! -f $dir.done ]]; then
+    rm -rf "$dir"
+    f=$(cd "$plain" && find . -type f | head -n 1)
+    java -cp "$(cat "$classpath_file")" "$bench/Bzip2File.java" "$plain/$f" "$dir/$f.bz2" >&2
+    touch "$dir.done"
+  fi
+  echo "$dir"
+}
+
 reference() { # corpus -> reference documents (independent implementation)
   local dir=$1.reference
   if [[ ! -f $dir.done ]]; then
@@ -86,25 +103,30 @@ measure() {
   printf 'bench: %-8s %-14s %8ss  %6s MB peak  exit %s\n' "$scenario" "$tool" "$secs" "$((rss / 1024))" "$rc" >&2
 }
 
-run_paraglue() { # scenario corpus nbytes memory
-  local scenario=$1 input=$2 nbytes=$3 memory=$4
-  rm -rf "$work/home-$scenario" "$work/out-$scenario"
+run_paraglue() { # scenario corpus nbytes memory [tool [java options]]
+  local scenario=$1 input=$2 nbytes=$3 memory=$4 tool=${5:-paraglue} options=${6:-}
+  local home=$work/home-$scenario-$tool out=$work/out-$scenario${5:+-$5}
+  rm -rf "$home" "$out"
   # The embedded metastore's one-time schema creation is not part of a run (Glue has a catalog).
-  PARAGLUE_HOME="$work/home-$scenario" "$root/jobs/paraglue" sql "CREATE DATABASE IF NOT EXISTS bench" >/dev/null 2>&1
-  measure "$scenario" paraglue "$nbytes" "$work/paraglue-$scenario.log" \
-    env PARAGLUE_HOME="$work/home-$scenario" PARAGLUE_DRIVER_MEMORY="$memory" \
-    "$root/jobs/paraglue" run --source_paths "$input" --output_path "$work/out-$scenario" \
+  PARAGLUE_HOME="$home" "$root/jobs/paraglue" sql "CREATE DATABASE IF NOT EXISTS bench" >/dev/null 2>&1
+  measure "$scenario" "$tool" "$nbytes" "$work/$tool-$scenario.log" \
+    env PARAGLUE_HOME="$home" PARAGLUE_DRIVER_MEMORY="$memory" ${options:+JAVA_TOOL_OPTIONS="$options"} \
+    "$root/jobs/paraglue" run --source_paths "$input" --output_path "$out" \
     --paragraph_table bench.paragraphs --documents_table bench.documents
 }
 
-check_identical() { # scenario corpus
-  local scenario=$1 input=$2 ref
-  ref=$(reference "$input")
-  if diff -r -q "$ref" "$work/out-$scenario/documents" >"$work/diff-$scenario.txt"; then
-    printf '%s\tidentical\tyes\n' "$scenario" >>"$work/checks.tsv"
+identical() { # corpus output-dir -> "yes" or "NO (n differ)"
+  local ref diffs=$work/diff.$$
+  ref=$(reference "$1")
+  if diff -r -q "$ref" "$2/documents" >"$diffs"; then
+    echo yes
   else
-    printf '%s\tidentical\tNO (%s differ)\n' "$scenario" "$(wc -l <"$work/diff-$scenario.txt")" >>"$work/checks.tsv"
+    echo "NO ($(wc -l <"$diffs") differ)"
   fi
+}
+
+check_identical() { # scenario corpus
+  printf '%s\tidentical\t%s\n' "$1" "$(identical "$2" "$work/out-$1")" >>"$work/checks.tsv"
 }
 
 # Each round runs every tool once, one after the other, so that the machine's drift over time
@@ -159,6 +181,18 @@ for s in "${wanted[@]}"; do
       c=$(corpus 1 "$big")
       n=$(to_bytes "$big")
       rounds big "$c" "$n" 3g others
+      ;;
+    bzip2)
+      c=$(bzip2_corpus "$bzip2_size")
+      n=$(to_bytes "$bzip2_size")
+      for ((i = 1; i <= repeat; i++)); do
+        echo "bench: bzip2 round $i of $repeat" >&2
+        run_paraglue bzip2 "$c" "$n" 3g
+        run_paraglue bzip2 "$c" "$n" 3g paraglue-whole -Dspark.paraglue.bzip2RangeBytes=1099511627776
+      done
+      plain=$(corpus 1 "$bzip2_size")
+      printf 'bzip2\tidentical\t%s (ranges), %s (whole)\n' "$(identical "$plain" "$work/out-bzip2")" \
+        "$(identical "$plain" "$work/out-bzip2-paraglue-whole")" >>"$work/checks.tsv"
       ;;
     *) echo "bench: unknown scenario $s" >&2; exit 2 ;;
   esac

@@ -254,6 +254,12 @@ public final class ExplodeStage {
     private void finishUnit() throws IOException {
       DocumentDigest written = reassembler.finish();
       DocumentSummary now = reader == null ? promised : ReadUnits.summary(doc, reader);
+      closeReader();
+      // Checked before the output is closed: on an object store, closing is what publishes it.
+      if (!now.ok()) {
+        throw new VerificationException(
+            doc.getDocId(), "it changed since validation (" + now.getReason() + ")");
+      }
       if (now.getOwnedBytes() != promised.getOwnedBytes()) {
         throw new VerificationException(
             doc.getDocId(),
@@ -263,12 +269,6 @@ public final class ExplodeStage {
                 + now.getOwnedBytes()
                 + " bytes of text, validation found "
                 + promised.getOwnedBytes());
-      }
-      closeReader();
-      // Checked before the output is closed: on an object store, closing is what publishes it.
-      if (!now.ok()) {
-        throw new VerificationException(
-            doc.getDocId(), "it changed since validation (" + now.getReason() + ")");
       }
       if (!written.equals(promised.digest())) {
         throw new VerificationException(

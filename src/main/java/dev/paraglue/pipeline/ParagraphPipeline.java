@@ -23,12 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Dataset stages in order. Documents become read units (small ones packed into few tasks, a
- * large uncompressed one cut into byte ranges). Byte ranges need a first pass ({@link
- * ValidateStage}, {@link #validate}) for the paragraph counts before them; then {@link
- * ExplodeStage} ({@link #explode}) emits the rows of every accepted unit and writes its reassembly
- * in index order: ranges checked against pass 1, whole documents validated as they are read. The
- * explode is lazy: the table commit runs it, and {@link #summaries} afterwards says what it found.
- * Ranged documents' parts are joined afterwards ({@link #rangedDocuments}).
+ * large one cut into byte ranges; for bzip2, ranges of its compressed bytes). Byte ranges need a
+ * first pass ({@link ValidateStage}, {@link #validate}) for the paragraph counts before them; then
+ * {@link ExplodeStage} ({@link #explode}) emits the rows of every accepted unit and writes its
+ * reassembly in index order: ranges checked against pass 1, whole documents validated as they are
+ * read. The explode is lazy: the table commit runs it, and {@link #summaries} afterwards says what
+ * it found. Ranged documents' parts are joined afterwards ({@link #rangedDocuments}).
  */
 public final class ParagraphPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ParagraphPipeline.class);

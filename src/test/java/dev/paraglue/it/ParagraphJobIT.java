@@ -536,6 +536,33 @@ class ParagraphJobIT {
         .containsExactly("a.txt", "a.txt.gz");
   }
 
+  /** Runs the job with one Spark setting for the run. */
+  private static RunResult runWith(String key, String value, String... args) {
+    spark.conf().set(key, value);
+    try {
+      return run(args);
+    } finally {
+      spark.conf().unset(key);
+    }
+  }
+
+  /**
+   * The rows of one document, by index, are the single-task split's paragraphs, column by column.
+   */
+  private static void assertRowsAreTheSplit(List<Row> rows, ParagraphSplitter.Split expected) {
+    assertThat(rows).hasSize(expected.paragraphs().size());
+    for (int i = 0; i < rows.size(); i++) {
+      Paragraph e = expected.paragraphs().get(i);
+      Row row = rows.get(i);
+      assertThat(row.getInt(1)).isEqualTo(i);
+      assertThat(row.getString(2)).isEqualTo(e.text());
+      assertThat(row.getLong(3)).as("line of paragraph %d", i).isEqualTo(e.lineNumber());
+      assertThat(row.getLong(4)).as("offset of paragraph %d", i).isEqualTo(e.byteOffset());
+      assertThat(row.getInt(5)).isEqualTo(e.byteLength());
+      assertThat(row.getInt(6)).isEqualTo(e.charCount());
+    }
+  }
+
   /** Text for range tests: CJK, emoji, CRLF, whitespace-only lines, and long paragraphs. */
   private static byte[] rangeText(long seed, int chars) {
     StringBuilder sb = new StringBuilder();
@@ -599,34 +626,20 @@ class ParagraphJobIT {
     put(raw.resolve("unmarked.txt.bz2"), unmarked);
     Path out = home.resolve("bzranges/out");
     // About ten ranges, some of which hold no block start.
-    spark.conf().set("spark.paraglue.bzip2RangeBytes", Long.toString(packed.length / 10));
-    RunResult r;
-    try {
-      r = run(args("bzranges", out, "--source_paths", raw.toUri().toString()));
-    } finally {
-      spark.conf().unset("spark.paraglue.bzip2RangeBytes");
-    }
+    RunResult r =
+        runWith(
+            "spark.paraglue.bzip2RangeBytes",
+            Long.toString(packed.length / 10),
+            args("bzranges", out, "--source_paths", raw.toUri().toString()));
     assertThat(r.exitCode()).as(r.message()).isZero();
     // big, broken and damaged; not unmarked.
     assertThat(r.report().get().count("ranged_documents")).isEqualTo(3);
 
     ParagraphSplitter.Split expected = ParagraphSplitter.split(plain);
-    List<Row> rows = rowsByDoc("bzranges.paragraphs").get("big.txt.bz2");
-    assertThat(rows).hasSize(expected.paragraphs().size());
-    for (int i = 0; i < rows.size(); i++) {
-      Paragraph e = expected.paragraphs().get(i);
-      Row row = rows.get(i);
-      assertThat(row.getInt(1)).isEqualTo(i);
-      assertThat(row.getString(2)).isEqualTo(e.text());
-      assertThat(row.getLong(3)).as("line of paragraph %d", i).isEqualTo(e.lineNumber());
-      assertThat(row.getLong(4)).as("offset of paragraph %d", i).isEqualTo(e.byteOffset());
-    }
+    assertRowsAreTheSplit(rowsByDoc("bzranges.paragraphs").get("big.txt.bz2"), expected);
     assertThat(Files.readAllBytes(out.resolve("documents/big.txt")))
         .isEqualTo(Reassembler.reassemble(expected.texts()));
-    dev.paraglue.text.Rejection whole =
-        ParagraphSplitter.split(new java.io.ByteArrayInputStream(broken), 1000)
-            .outcome()
-            .rejection();
+    dev.paraglue.text.Rejection whole = rejectionOf(broken);
     dev.paraglue.text.Rejection wholeDamaged = wholeReadOf(raw.resolve("damaged.txt.bz2"));
     assertThat(r.report().get().rejected())
         .extracting(p -> p.docId() + ":" + p.reason() + "@" + p.offset())
@@ -635,6 +648,13 @@ class ParagraphJobIT {
             "damaged.txt.bz2:" + wholeDamaged.reason().code() + "@" + wholeDamaged.offset(),
             "unmarked.txt.bz2:unreadable@" + wholeReadOf(raw.resolve("unmarked.txt.bz2")).offset());
     assertThat(rowsByDoc("bzranges.paragraphs")).containsOnlyKeys("big.txt.bz2");
+  }
+
+  /** How one split of this text, with the tests' paragraph limit, rejects it. */
+  private static dev.paraglue.text.Rejection rejectionOf(byte[] text) throws IOException {
+    return ParagraphSplitter.split(new java.io.ByteArrayInputStream(text), 1000)
+        .outcome()
+        .rejection();
   }
 
   /** How the job's read of a whole bzip2 document rejects this object. */
@@ -659,34 +679,18 @@ class ParagraphJobIT {
     put(raw.resolve("broken.txt"), broken);
     put(raw.resolve("small.txt"), "small\n\ndoc\n".getBytes(UTF_8));
     Path out = home.resolve("ranges/out");
-    spark.conf().set("spark.paraglue.rangeBytes", "97");
-    RunResult r;
-    try {
-      r = run(args("ranges", out, "--source_paths", raw.toUri().toString()));
-    } finally {
-      spark.conf().unset("spark.paraglue.rangeBytes");
-    }
+    RunResult r =
+        runWith(
+            "spark.paraglue.rangeBytes",
+            "97",
+            args("ranges", out, "--source_paths", raw.toUri().toString()));
     assertThat(r.exitCode()).as(r.message()).isZero();
 
     ParagraphSplitter.Split expected = ParagraphSplitter.split(big);
-    List<Row> rows = rowsByDoc("ranges.paragraphs").get("big.txt");
-    assertThat(rows).hasSize(expected.paragraphs().size());
-    for (int i = 0; i < rows.size(); i++) {
-      Paragraph e = expected.paragraphs().get(i);
-      Row row = rows.get(i);
-      assertThat(row.getInt(1)).isEqualTo(i);
-      assertThat(row.getString(2)).isEqualTo(e.text());
-      assertThat(row.getLong(3)).as("line of paragraph %d", i).isEqualTo(e.lineNumber());
-      assertThat(row.getLong(4)).isEqualTo(e.byteOffset());
-      assertThat(row.getInt(5)).isEqualTo(e.byteLength());
-      assertThat(row.getInt(6)).isEqualTo(e.charCount());
-    }
+    assertRowsAreTheSplit(rowsByDoc("ranges.paragraphs").get("big.txt"), expected);
     assertThat(Files.readAllBytes(out.resolve("documents/big.txt")))
         .isEqualTo(Reassembler.reassemble(expected.texts()));
-    dev.paraglue.text.Rejection whole =
-        ParagraphSplitter.split(new java.io.ByteArrayInputStream(broken), 1000)
-            .outcome()
-            .rejection();
+    dev.paraglue.text.Rejection whole = rejectionOf(broken);
     assertThat(r.report().get().rejected())
         .singleElement()
         .satisfies(

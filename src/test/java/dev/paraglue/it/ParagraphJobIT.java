@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paraglue.TestBytes;
 import dev.paraglue.job.JobRunner;
 import dev.paraglue.job.RunResult;
 import dev.paraglue.local.LocalCatalog;
@@ -563,47 +564,19 @@ class ParagraphJobIT {
     }
   }
 
-  /** Text for range tests: CJK, emoji, CRLF, whitespace-only lines, and long paragraphs. */
-  private static byte[] rangeText(long seed, int chars) {
-    StringBuilder sb = new StringBuilder();
-    java.util.Random random = new java.util.Random(seed);
-    String[] pieces = {
-      "word ", "中文字 ", "😀 ", "é ", "\r\n", "\n", "\n\n", "\n \n\t\n", "\u3000\n\n"
-    };
-    while (sb.length() < chars) {
-      sb.append(pieces[random.nextInt(pieces.length)]);
-      if (random.nextInt(200) == 0) {
-        sb.append("\n\n").append("long ".repeat(150)).append("\n\n"); // spans many ranges
-      }
-      if (random.nextInt(40) == 0) {
-        sb.append(Long.toString(random.nextLong(), 36)); // less to compress
-      }
-    }
-    return sb.toString().getBytes(UTF_8);
-  }
-
-  /** bzip2 with 100k blocks, so that a small document has several. */
-  private static byte[] bzip2(byte[] plain) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream bz =
-        new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(out, 1)) {
-      bz.write(plain);
-    }
-    return out.toByteArray();
-  }
-
   @Test
   void largeBzip2Documents_readAsRangesOfBlocks_areExactlyTheWholeSplit() throws IOException {
     Path raw = home.resolve("bzranges/raw");
-    byte[] plain = rangeText(43, 450_000);
+    byte[] plain = TestBytes.text(43, 450_000);
     ByteArrayOutputStream twoStreams = new ByteArrayOutputStream();
-    twoStreams.writeBytes(bzip2(java.util.Arrays.copyOf(plain, 300_000)));
-    twoStreams.writeBytes(bzip2(java.util.Arrays.copyOfRange(plain, 300_000, plain.length)));
+    twoStreams.writeBytes(TestBytes.bzip2(java.util.Arrays.copyOf(plain, 300_000)));
+    twoStreams.writeBytes(
+        TestBytes.bzip2(java.util.Arrays.copyOfRange(plain, 300_000, plain.length)));
     byte[] packed = twoStreams.toByteArray();
     put(raw.resolve("big.txt.bz2"), packed);
     byte[] broken = java.util.Arrays.copyOf(plain, plain.length);
     broken[plain.length * 2 / 3] = (byte) 0xFF;
-    put(raw.resolve("broken.txt.bz2"), bzip2(broken));
+    put(raw.resolve("broken.txt.bz2"), TestBytes.bzip2(broken));
     byte[] damaged = packed.clone();
     // A block whose CRC fails, but whose garbage may first be rejected as text: either way, what
     // the ranges say must be what reading it whole says.
@@ -672,7 +645,7 @@ class ParagraphJobIT {
   @Test
   void largeDocuments_readAsManyByteRanges_areExactlyTheWholeSplit() throws IOException {
     Path raw = home.resolve("ranges/raw");
-    byte[] big = rangeText(42, 20_000);
+    byte[] big = TestBytes.text(42, 20_000);
     put(raw.resolve("big.txt"), big);
     byte[] broken = java.util.Arrays.copyOf(big, big.length);
     broken[big.length / 2] = (byte) 0xFF;

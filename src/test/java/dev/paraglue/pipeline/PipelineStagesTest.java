@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.holdenkarau.spark.testing.JavaDatasetSuiteBase;
+import dev.paraglue.TestBytes;
 import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.sink.IcebergTables;
 import dev.paraglue.source.SourceDocument;
@@ -270,6 +271,136 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
     byte[] reassembled = Reassembler.reassemble(split.stream().map(Paragraph::text).toList());
     assertThat(joined).isEqualTo(reassembled.length);
     assertThat(Files.readAllBytes(dir.resolve("out/_staging/run2/r.txt"))).isEqualTo(reassembled);
+  }
+
+  @Test
+  void bzip2Ranges_ofAnySize_emitTheWholeSplit_andPartsJoinToTheReassembly() throws IOException {
+    byte[] plain = TestBytes.text(5, 330_000);
+    // Many ranges holding no block start; a few holding one or two; three ranges.
+    for (int parts : new int[] {40, 7, 3}) {
+      assertBzip2RangesGiveTheWholeSplit("z/any" + parts + ".txt", plain, parts);
+    }
+  }
+
+  /**
+   * Where a bzip2 block ends, a range's text ends: edges of interest are made to fall exactly on
+   * one (at the '|' of each case) by rewriting the text around the first block's end.
+   */
+  @Test
+  void bzip2Ranges_withABlockEdgeOnABlankLine_insideCrlf_insideACharacter_orAtAParagraph()
+      throws IOException {
+    Map<String, byte[][]> edges = new java.util.LinkedHashMap<>();
+    // (bzip2 never ends a block between two equal bytes: it encodes runs whole.)
+    edges.put("blank line starts at the edge", new byte[][] {b("xy\n"), b(" \nzw")});
+    edges.put("CRLF blank line starts at the edge", new byte[][] {b("xy\r\n"), b("\r\nzw")});
+    edges.put("edge after a blank line", new byte[][] {b("xy\n\n"), b("zw")});
+    edges.put("edge inside CRLF", new byte[][] {b("xy\r"), b("\nzw")});
+    edges.put("edge inside CRLF of a blank line", new byte[][] {b("xy\r\n\r"), b("\nzw")});
+    edges.put("edge at a line start inside a paragraph", new byte[][] {b("xy\n"), b("zw")});
+    edges.put(
+        "edge inside a 3-byte character",
+        new byte[][] {{'x', (byte) 0xE4, (byte) 0xB8}, {(byte) 0xAD, 'z'}});
+    edges.put("edge inside whitespace-only lines", new byte[][] {b("x\n \t"), b(" \n\nz")});
+    int k = 0;
+    for (Map.Entry<String, byte[][]> e : edges.entrySet()) {
+      byte[] plain = textWithBlockEdge(e.getValue()[0], e.getValue()[1]);
+      assertBzip2RangesGiveTheWholeSplit("z/edge" + k++ + ".txt", plain, 40);
+    }
+  }
+
+  private static byte[] b(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  /** Reads {@code plain}, bzip2-compressed, in ranges of a {@code parts}th of it. */
+  private void assertBzip2RangesGiveTheWholeSplit(String key, byte[] plain, int parts)
+      throws IOException {
+    byte[] packed = TestBytes.bzip2(plain);
+    SourceDocument doc = write(key + ".bz2", packed);
+    ParagraphSplitter.Split whole = ParagraphSplitter.split(plain);
+    List<Paragraph> split = whole.paragraphs();
+    byte[] reassembled = Reassembler.reassemble(split.stream().map(Paragraph::text).toList());
+    long rangeBytes = packed.length / parts;
+    String run = "bz" + Math.abs(key.hashCode());
+    spark().conf().set(ParagraphPipeline.BZIP2_RANGE_BYTES, Long.toString(rangeBytes));
+    try (ParagraphPipeline pipeline =
+        new ParagraphPipeline(spark(), ParagraphSplitter.DEFAULT_MAX_PARAGRAPH_BYTES)) {
+      assertThat(pipeline.validate(List.of(doc)).get(doc.getDocId()).digest())
+          .as("%s in ranges of %d bytes", key, rangeBytes)
+          .isEqualTo(whole.outcome().digest());
+      int count = pipeline.rangedDocuments().get(doc.getDocId());
+      assertThat(count).isGreaterThan(1);
+      DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), run);
+      pipeline.startExplode();
+      List<Row> rows = new java.util.ArrayList<>(pipeline.explode(writer, run, 1).collectAsList());
+      rows.sort((x, y) -> Integer.compare(x.getInt(1), y.getInt(1)));
+      assertThat(rows).hasSize(split.size());
+      for (int i = 0; i < split.size(); i++) {
+        Row row = rows.get(i);
+        Paragraph e = split.get(i);
+        assertThat(row.getInt(1)).isEqualTo(i);
+        assertThat(new String((byte[]) row.get(2), UTF_8)).isEqualTo(e.text());
+        assertThat(row.getLong(3)).as("line of paragraph %d", i).isEqualTo(e.lineNumber());
+        assertThat(row.getLong(4)).as("offset of paragraph %d", i).isEqualTo(e.byteOffset());
+      }
+      assertThat(writer.assembleParts(key, count, sc().hadoopConfiguration()))
+          .isEqualTo(reassembled.length);
+      assertThat(Files.readAllBytes(dir.resolve("out/_staging/" + run + "/" + key)))
+          .isEqualTo(reassembled);
+    } finally {
+      spark().conf().unset(ParagraphPipeline.BZIP2_RANGE_BYTES);
+    }
+  }
+
+  /**
+   * Text whose first bzip2 block ends between {@code before} and {@code after}: they are written
+   * around where it ends, which can move the end (bzip2 counts a run of one byte as at most five),
+   * so until it stays.
+   */
+  private byte[] textWithBlockEdge(byte[] before, byte[] after) throws IOException {
+    byte[] plain = TestBytes.text(9, 250_000);
+    for (int i = 0; i < plain.length; i++) {
+      if (plain[i] == '=') {
+        plain[i] = (byte) ((i & 1) == 0 ? 'a' : 'b'); // no long runs: the edge could sit in one
+      }
+    }
+    for (int attempt = 0; attempt < 8; attempt++) {
+      int edge = (int) firstBlockText(TestBytes.bzip2(plain));
+      if (java.util.Arrays.equals(plain, edge - before.length, edge, before, 0, before.length)
+          && java.util.Arrays.equals(plain, edge, edge + after.length, after, 0, after.length)) {
+        return plain;
+      }
+      // Plain ASCII around the pattern, widened to whole characters, with no runs of a byte.
+      int from = edge - before.length - 8;
+      int to = edge + after.length + 8;
+      while ((plain[from] & 0xC0) == 0x80) {
+        from--;
+      }
+      while ((plain[to] & 0xC0) == 0x80) {
+        to++;
+      }
+      for (int i = from; i < to; i++) {
+        plain[i] = (byte) ((i & 1) == 0 ? 'q' : 'j');
+      }
+      System.arraycopy(before, 0, plain, edge - before.length, before.length);
+      System.arraycopy(after, 0, plain, edge, after.length);
+    }
+    throw new AssertionError("the first block's end would not stay inside the pattern");
+  }
+
+  /** How many bytes of text the first block of this bzip2 data holds. */
+  private long firstBlockText(byte[] packed) throws IOException {
+    Path p = dir.resolve("probe.bz2");
+    Files.write(p, packed);
+    try (dev.paraglue.source.Bzip2Blocks first =
+        dev.paraglue.source.Bzip2Blocks.open(
+            p.toUri().toString(), 0, 5, packed.length, sc().hadoopConfiguration())) {
+      byte[] buf = new byte[1 << 16];
+      while (first.ownedBytes() < 0 && first.read(buf, 0, buf.length) >= 0) {
+        // read the first block
+      }
+      return first.ownedBytes();
+    }
   }
 
   @Test

@@ -4,13 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.paraglue.TestBytes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.TreeSet;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -18,7 +18,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 
 /**
  * Cutting a bzip2 object into byte ranges anywhere: the ranges' owned blocks, in order, are exactly
@@ -27,37 +26,11 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream
  */
 class Bzip2BlocksTest {
   /** Two concatenated streams of 100k blocks: several blocks, and a stream boundary. */
-  private static final byte[] PLAIN_A = text(1, 520_000);
+  private static final byte[] PLAIN_A = TestBytes.text(1, 520_000);
 
-  private static final byte[] PLAIN_B = text(2, 160_000);
+  private static final byte[] PLAIN_B = TestBytes.text(2, 160_000);
   private static final byte[] PLAIN = concat(PLAIN_A, PLAIN_B);
-  private static final byte[] PACKED = concat(bzip2(PLAIN_A), bzip2(PLAIN_B));
-
-  static byte[] text(long seed, int length) {
-    String[] words = {"harbor ", "tide ", "中文字 ", "ü ", "\n", "\n\n", "\r\n", "😀 ", "x"};
-    Random random = new Random(seed);
-    StringBuilder sb = new StringBuilder();
-    while (sb.length() < length) {
-      sb.append(words[random.nextInt(words.length)]);
-      if (random.nextInt(500) == 0) {
-        sb.append("=".repeat(random.nextInt(400))); // runs, which bzip2 encodes specially
-      }
-      if (random.nextInt(50) == 0) {
-        sb.append(Long.toString(random.nextLong(), 36));
-      }
-    }
-    return sb.toString().getBytes(UTF_8);
-  }
-
-  static byte[] bzip2(byte[] plain) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (BZip2CompressorOutputStream bz = new BZip2CompressorOutputStream(out, 1)) {
-      bz.write(plain);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
+  private static final byte[] PACKED = concat(TestBytes.bzip2(PLAIN_A), TestBytes.bzip2(PLAIN_B));
 
   static byte[] concat(byte[] a, byte[] b) {
     byte[] out = Arrays.copyOf(a, a.length + b.length);

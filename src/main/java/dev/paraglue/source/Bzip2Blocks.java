@@ -15,9 +15,13 @@ import org.apache.hadoop.io.compress.bzip2.CBZip2InputStream;
  * range reads past its end; {@link #ownedBytes} says how many of its bytes the owned blocks hold,
  * once the first block after the range has been reached.
  *
- * <p>Each block's CRC is checked as it ends. What the stream cannot tell by itself, a false start
- * marker inside compressed data (a 1 in 2^48 chance per bit), shows up as a disagreement between
- * neighbours: range {@code k}'s {@link #firstBlock} must be range {@code k-1}'s {@link #nextBlock}.
+ * <p>Each block's CRC is checked as it ends, the next block must start right after it (or after a
+ * stream's end and the next stream's header), and the data must end with a stream's end marker:
+ * Hadoop's decoder, reading block by block, would otherwise skip a block whose start marker is
+ * damaged, or lose a truncated end, without a word. What one range cannot tell by itself, a false
+ * start marker inside compressed data (a 1 in 2^48 chance per bit), shows up as a disagreement
+ * between neighbours: range {@code k}'s {@link #firstBlock} must be range {@code k-1}'s {@link
+ * #nextBlock}.
  */
 public final class Bzip2Blocks extends InputStream {
   private static final int END_OF_BLOCK = -2;
@@ -140,9 +144,10 @@ public final class Bzip2Blocks extends InputStream {
           throw new IOException(
               "bzip2 data is damaged: "
                   + (at - blockEnd)
-                  + " bytes between the block ending at byte "
-                  + blockEnd
-                  + " and the next one");
+                  + " bytes "
+                  + (at >= size
+                      ? "after its last block (ending at byte " + blockEnd + ") are not its end"
+                      : "between the block ending at byte " + blockEnd + " and the next one"));
         }
         blockEnd = from + bz.consumed;
       }
@@ -153,7 +158,12 @@ public final class Bzip2Blocks extends InputStream {
       if (n != END_OF_BLOCK) {
         if (at != size) {
           // The decoder takes a failed read while looking for the next marker as the end.
-          throw new IOException("bzip2 data ended at byte " + at + " of " + size);
+          throw new IOException(
+              "bzip2 data ended at byte "
+                  + at
+                  + ", expected "
+                  + size
+                  + " (changed, or unreadable)");
         }
         // A range starting inside the trailer cannot see it; the one owning the last block does.
         if (!tail.endsAStream()) {

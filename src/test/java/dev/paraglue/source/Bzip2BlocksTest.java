@@ -178,7 +178,21 @@ class Bzip2BlocksTest {
               })
           .as("marker of the block at %d damaged", start)
           .isInstanceOf(IOException.class)
-          .hasMessageContaining("bytes between the block ending");
+          .hasMessageContaining(
+              start == starts.get(1) ? "between the block ending" : "after its last block");
     }
+  }
+
+  @Example
+  void bytesAfterTheLastStream_areAnError() throws IOException {
+    byte[] padded = Arrays.copyOf(PACKED, PACKED.length + 100); // zeros after the end
+    assertThatThrownBy(
+            () -> {
+              try (Bzip2Blocks r = open(padded, 0, padded.length)) {
+                r.readAllBytes();
+              }
+            })
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("after its last block");
   }
 }

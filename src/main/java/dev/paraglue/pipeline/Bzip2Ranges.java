@@ -27,8 +27,8 @@ final class Bzip2Ranges {
       if (k > 0 && r.getFirstBlock() != ranges.get(k - 1).getNextBlock()) {
         return false;
       }
-      if (k > 0 && r.getOwnedBytes() != 0) {
-        if (textStart < ReadUnits.UNPLACED_TEXT_START) {
+      if (k > 0) {
+        if (r.getOwnedBytes() != 0 && textStart < ReadUnits.UNPLACED_TEXT_START) {
           return false;
         }
         long shift = textStart - ReadUnits.UNPLACED_TEXT_START;

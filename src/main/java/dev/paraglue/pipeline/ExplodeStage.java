@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -186,8 +185,6 @@ public final class ExplodeStage {
         }
       } else if (promised == null || !promised.ok()) {
         throw new VerificationException(doc.getDocId(), "it was not accepted by validation");
-      } else if (promised.getOwnedBytes() == 0) {
-        held = Collections.emptyIterator(); // a bzip2 range owning no block: an empty part
       }
       if (held == null) {
         reader = ReadUnits.open(unit, conf.get(), maxParagraphBytes);

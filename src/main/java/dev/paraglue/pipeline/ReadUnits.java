@@ -4,11 +4,8 @@ import dev.paraglue.fault.Failpoint;
 import dev.paraglue.source.Bzip2Blocks;
 import dev.paraglue.source.DocumentInput;
 import dev.paraglue.source.SourceDocument;
-import dev.paraglue.text.DocumentDigest;
-import dev.paraglue.text.DocumentOutcome;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphReader;
-import dev.paraglue.text.RangeOutcome;
 import dev.paraglue.text.RejectReason;
 import dev.paraglue.text.Rejection;
 import java.io.IOException;
@@ -80,11 +77,6 @@ final class ReadUnits {
     }
   }
 
-  /** True when a bzip2 range owns no block: it owns no paragraph, and need not be read. */
-  static boolean ownsNoText(Opened unit) {
-    return unit.blocks() != null && unit.blocks().ownedBytes() == 0;
-  }
-
   /**
    * Reads a unit through the splitter to its end, handing each paragraph to {@code each}, and
    * returns its summary: unreadable when it cannot be opened. Failpoint {@code validate.document}
@@ -100,9 +92,6 @@ final class ReadUnits {
     }
     try {
       Failpoint.hit("validate.document", attempt());
-      if (ownsNoText(unit)) {
-        return emptyRange(doc, unit.blocks());
-      }
       ParagraphReader reader = unit.reader();
       for (Paragraph p = reader.next(); p != null; p = reader.next()) {
         each.accept(p);
@@ -133,18 +122,6 @@ final class ReadUnits {
     s.setDocId(doc.getDocId());
     s.setRangeIndex(doc.getRangeIndex());
     s.setRangeCount(doc.getRangeCount());
-    return s;
-  }
-
-  /** The summary of a bzip2 range that owns no block. */
-  private static DocumentSummary emptyRange(SourceDocument doc, Bzip2Blocks blocks) {
-    DocumentSummary s =
-        DocumentSummary.ofRange(
-            new RangeOutcome(DocumentOutcome.ok(DocumentDigest.EMPTY, 0), 0, 0),
-            doc.getRangeIndex(),
-            doc.getRangeCount());
-    s.setDocId(doc.getDocId());
-    describeBlocks(s, blocks);
     return s;
   }
 

@@ -134,7 +134,8 @@ public final class ParagraphReader implements Closeable {
    * A reader for a range whose end is learnt while reading it, as a bzip2 range's end is (where its
    * last block ends). {@code end} answers {@code Long.MAX_VALUE} until it is known, and must know
    * it before {@code in} yields a byte at or past that offset: the reader compares a line start
-   * with the end only once it has read past the line start.
+   * with the end only once it has read past the line start. A range known to end where it starts (a
+   * bzip2 range holding no block start) owns nothing and reads nothing.
    */
   public static ParagraphReader range(
       InputStream in, long start, LongSupplier end, long maxParagraphBytes) {
@@ -202,6 +203,9 @@ public final class ParagraphReader implements Closeable {
     lineBlank = true;
     if (!atDocumentStart) {
       mode = Mode.SEEK;
+      if (rangeEnd.getAsLong() <= bufStart + 1) {
+        finishOk(); // known to end where it starts: it owns nothing, and need not be read
+      }
       return;
     }
     mode = Mode.OWN;

@@ -48,9 +48,12 @@ public final class DocumentWriter implements StagedOutput {
     return child(new Path(outputRoot, "documents"), key);
   }
 
-  /** A child path from a relative key, without URI parsing of ':' or '%' in it. */
+  /**
+   * A child path from a relative key. Not {@code new Path(parent, key)}, which parses a ':' in the
+   * key's first name as a URI scheme; Hadoop quotes '%', so the key is used as it is.
+   */
   private static Path child(Path parent, String key) {
-    return new Path(parent.toString() + "/" + key.replace("%", "%25"));
+    return new Path(parent.toString() + "/" + key);
   }
 
   @Override
@@ -70,7 +73,7 @@ public final class DocumentWriter implements StagedOutput {
   private static OutputStream create(Path p, Configuration conf) throws IOException {
     FileSystem fs = p.getFileSystem(conf);
     if ("file".equals(fs.getScheme())) {
-      java.nio.file.Path local = java.nio.file.Paths.get(fs.makeQualified(p).toUri());
+      java.nio.file.Path local = ObjectStores.localFile(fs.makeQualified(p).toUri());
       java.nio.file.Files.createDirectories(local.getParent());
       return new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(local), 1 << 16);
     }
@@ -127,10 +130,10 @@ public final class DocumentWriter implements StagedOutput {
     FileSystem fs = to.getFileSystem(conf);
     if ("file".equals(fs.getScheme())) {
       // An atomic rename over the old object: readers see the old or the new, never neither.
-      java.nio.file.Path target = java.nio.file.Paths.get(fs.makeQualified(to).toUri());
+      java.nio.file.Path target = ObjectStores.localFile(fs.makeQualified(to).toUri());
       java.nio.file.Files.createDirectories(target.getParent());
       java.nio.file.Files.move(
-          java.nio.file.Paths.get(fs.makeQualified(from).toUri()),
+          ObjectStores.localFile(fs.makeQualified(from).toUri()),
           target,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -163,7 +166,7 @@ public final class DocumentWriter implements StagedOutput {
       }
       return;
     }
-    java.nio.file.Path local = java.nio.file.Paths.get(fs.makeQualified(target).toUri());
+    java.nio.file.Path local = ObjectStores.localFile(fs.makeQualified(target).toUri());
     java.nio.file.Files.createDirectories(local.getParent());
     java.nio.file.Path tmp = local.resolveSibling("." + local.getFileName() + "." + runId);
     java.nio.file.Files.write(tmp, json);

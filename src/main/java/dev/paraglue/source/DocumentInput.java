@@ -13,12 +13,13 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 public final class DocumentInput {
   private DocumentInput() {}
 
-  /** Local files are read through java.nio, without Hadoop's checksum-file lookups. */
+  /**
+   * Local files are read through java.nio, without Hadoop's checksum-file lookups. Source URIs are
+   * qualified by the resolver, so a local one always says file:.
+   */
   private static boolean local(Path path) {
     return "file".equals(path.toUri().getScheme());
   }
-
-  /** Source URIs are qualified by the resolver, so a local one always says file:. */
 
   /** Whether the object at this URI is decompressed before splitting. */
   public static boolean compressed(String uri) {
@@ -38,7 +39,7 @@ public final class DocumentInput {
     Path path = new Path(uri);
     if (local(path)) {
       java.nio.channels.FileChannel ch =
-          java.nio.channels.FileChannel.open(java.nio.file.Paths.get(path.toUri()));
+          java.nio.channels.FileChannel.open(ObjectStores.localFile(path.toUri()));
       ch.position(offset);
       return java.nio.channels.Channels.newInputStream(ch);
     }
@@ -67,7 +68,7 @@ public final class DocumentInput {
     Path path = new Path(uri);
     InputStream raw;
     if (local(path)) {
-      raw = java.nio.file.Files.newInputStream(java.nio.file.Paths.get(path.toUri()));
+      raw = java.nio.file.Files.newInputStream(ObjectStores.localFile(path.toUri()));
     } else {
       FileSystem fs = path.getFileSystem(conf);
       raw = fs.open(path);

@@ -15,4 +15,13 @@ public final class ObjectStores {
   public static boolean isObjectStore(String scheme) {
     return scheme != null && SCHEMES.contains(scheme);
   }
+
+  /**
+   * The local file a qualified {@code file:} URI names, from its decoded path. ({@code
+   * Paths.get(uri)} refuses a {@code file:///} URI with a non-ASCII name, "Bad escape", and Hadoop
+   * qualifies a bare output path to that form.)
+   */
+  public static java.nio.file.Path localFile(java.net.URI uri) {
+    return java.nio.file.Path.of(uri.getPath());
+  }
 }

@@ -689,6 +689,8 @@ class ParagraphJobIT {
     new java.util.Random(7).nextBytes(random);
     put(raw.resolve("random.txt"), random);
     put(raw.resolve("fine.txt"), "fine\n".getBytes(UTF_8));
+    // Written under a bare output path, which Hadoop qualifies to file:///: no URI-escaping trap.
+    put(raw.resolve("山水 %41.txt"), "山\n\n水\n".getBytes(UTF_8));
     ByteArrayOutputStream bz = new ByteArrayOutputStream();
     org.apache.hadoop.io.compress.BZip2Codec codec = new org.apache.hadoop.io.compress.BZip2Codec();
     codec.setConf(new org.apache.hadoop.conf.Configuration());
@@ -706,7 +708,7 @@ class ParagraphJobIT {
             "--source_paths", raw.toString());
 
     assertThat(r.exitCode()).as(r.message()).isZero();
-    assertThat(r.report().get().count("listed")).isEqualTo(8);
+    assertThat(r.report().get().count("listed")).isEqualTo(9);
     assertThat(r.report().get().rejected())
         .extracting(p -> p.docId() + ":" + p.reason())
         .containsExactlyInAnyOrder(
@@ -714,13 +716,14 @@ class ParagraphJobIT {
             "not-bzip2.txt.bz2:unreadable",
             "over-limit.txt:paragraph-too-large",
             "random.txt:" + ParagraphSplitter.split(random).outcome().rejection().reason().code());
-    assertThat(r.report().get().count("processed")).isEqualTo(4);
+    assertThat(r.report().get().count("processed")).isEqualTo(5);
+    assertThat(home.resolve("hostile/out/documents/山水 %41.txt")).hasContent("山\n\n水\n");
     assertThat(home.resolve("hostile/out/documents/real.txt")).hasContent("real bzip2\n\nsecond\n");
     assertThat(home.resolve("hostile/out/documents/zero-bytes.txt")).isEmptyFile();
     assertThat(home.resolve("hostile/out/documents/at-limit.txt"))
         .hasContent("a".repeat(1000) + "\n\nshort\n");
     assertThat(rowsByDoc("hostile.paragraphs"))
-        .containsOnlyKeys("at-limit.txt", "fine.txt", "real.txt.bz2");
+        .containsOnlyKeys("at-limit.txt", "fine.txt", "real.txt.bz2", "山水 %41.txt");
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.paraglue.pipeline.ParagraphPipeline;
 import dev.paraglue.pipeline.VerificationException;
 import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.sink.IcebergTables;
+import dev.paraglue.sink.ParagraphFiles;
 import dev.paraglue.sink.RunReport;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.source.SourcePlan;
@@ -25,7 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.Dataset;
+import org.apache.iceberg.DataFile;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -195,25 +196,29 @@ public final class JobRunner {
       report.count("ranged_documents", pipeline.rangedDocuments().size());
       Failpoint.hit("validate.after", 0, runId);
       List<String> replaced = outcome.replacedIds(toRead);
-      Dataset<Row> rows =
-          IcebergTables.paragraphRows(
-              pipeline.explode(writer, runId, plan.partitionColumns().size()),
-              plan.partitionColumns());
+      ParagraphFiles files =
+          tables.paragraphFiles(args.paragraphTable(), plan.partitionColumns(), toRead, runId);
       stage(
           report,
           "read_explode_commit",
           () -> {
-            retryingConflicts(
-                report,
-                args.paragraphTable(),
-                () -> {
-                  pipeline.startExplode();
-                  tables.replaceParagraphs(
-                      args.paragraphTable(),
-                      rows,
-                      replaced,
-                      () -> Failpoint.hit("commit.before", 0, runId));
-                });
+            // Every task writes its documents' staged outputs and its data files; one commit then.
+            List<DataFile> written =
+                replaced.isEmpty() ? List.of() : pipeline.write(writer, runId, files);
+            try {
+              retryingConflicts(
+                  report,
+                  args.paragraphTable(),
+                  () ->
+                      tables.replaceRows(
+                          args.paragraphTable(),
+                          written,
+                          replaced,
+                          () -> Failpoint.hit("commit.before", 0, runId)));
+            } catch (RuntimeException e) {
+              tables.discard(args.paragraphTable(), written, e);
+              throw e;
+            }
             Failpoint.hit("commit.after", 0, runId);
             return null;
           });
@@ -235,10 +240,18 @@ public final class JobRunner {
             report,
             "commit_ledger",
             () -> {
-              retryingConflicts(
-                  report,
-                  args.documentsTable(),
-                  () -> tables.upsertDocuments(args.documentsTable(), outcome.ledgerRows()));
+              List<String> ids = outcome.ledgerRows().stream().map(r -> r.getString(0)).toList();
+              List<DataFile> written =
+                  tables.documentFiles(args.documentsTable(), outcome.ledgerRows(), runId);
+              try {
+                retryingConflicts(
+                    report,
+                    args.documentsTable(),
+                    () -> tables.replaceRows(args.documentsTable(), written, ids, () -> {}));
+              } catch (RuntimeException e) {
+                tables.discard(args.documentsTable(), written, e);
+                throw e;
+              }
               return null;
             });
       }

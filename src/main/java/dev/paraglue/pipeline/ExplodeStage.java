@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -81,24 +82,90 @@ public final class ExplodeStage {
       implements Serializable {}
 
   /**
-   * Rows of the given units; {@code expected} holds pass 1's summary of each byte range by {@link
-   * ReadUnits#key}, with range offsets set; whole documents without one validate themselves.
+   * Rows of the given units, as a Dataset (to inspect the stage; the job writes them with {@link
+   * #write}); {@code expected} holds pass 1's summary of each byte range by {@link ReadUnits#key},
+   * with range offsets set; whole documents without one validate themselves.
    */
   public static Dataset<Row> explode(
       Dataset<SourceDocument> units, Context context, int partitionColumns) {
+    String runId = context.runId();
     return units.mapPartitions(
-        (MapPartitionsFunction<SourceDocument, Row>) docs -> new Exploder(docs, context),
+        (MapPartitionsFunction<SourceDocument, Row>)
+            docs -> {
+              Exploder rows = new Exploder(docs, context);
+              return new Iterator<Row>() {
+                @Override
+                public boolean hasNext() {
+                  return rows.hasNext();
+                }
+
+                @Override
+                public Row next() {
+                  return row(rows.next(), runId);
+                }
+              };
+            },
         Encoders.row(schema(partitionColumns)));
   }
 
-  /** Iterates the rows of a partition's units, one open unit at a time. */
-  static final class Exploder implements Iterator<Row> {
+  /**
+   * Writes the rows of the given units to {@code sink}, each task through one writer, and returns
+   * what the tasks' writers hand back (lazily: collecting it runs the stage). A task that fails
+   * aborts its writer: nothing it wrote is handed back.
+   */
+  public static <F> JavaRDD<F> write(
+      Dataset<SourceDocument> units, Context context, ParagraphSink<F> sink) {
+    return units
+        .javaRDD()
+        .mapPartitions(
+            docs -> {
+              TaskContext task = TaskContext.get();
+              ParagraphSink.Writer<F> writer =
+                  sink.open(
+                      task == null ? 0 : task.partitionId(),
+                      task == null ? 0 : task.taskAttemptId());
+              try {
+                Exploder rows = new Exploder(docs, context);
+                while (rows.hasNext()) {
+                  Emitted e = rows.next();
+                  writer.write(e.doc(), e.paragraph(), e.index(), e.lineNumber());
+                }
+                return writer.finish().iterator();
+              } catch (IOException | RuntimeException | Error e) {
+                writer.abort();
+                throw e;
+              }
+            });
+  }
+
+  /** One paragraph of a unit, with its document-global index and line number. */
+  record Emitted(SourceDocument doc, Paragraph paragraph, int index, long lineNumber) {}
+
+  private static Row row(Emitted e, String runId) {
+    SourceDocument doc = e.doc();
+    Paragraph p = e.paragraph();
+    Object[] values = new Object[8 + doc.getPartitionValues().size()];
+    values[0] = doc.getDocId();
+    values[1] = e.index();
+    values[2] = p.textBytes();
+    values[3] = e.lineNumber();
+    values[4] = p.byteOffset();
+    values[5] = p.byteLength();
+    values[6] = p.charCount();
+    values[7] = runId;
+    for (int i = 0; i < doc.getPartitionValues().size(); i++) {
+      values[8 + i] = doc.getPartitionValues().get(i);
+    }
+    return RowFactory.create(values);
+  }
+
+  /** Iterates the paragraphs of a partition's units, one open unit at a time. */
+  static final class Exploder implements Iterator<Emitted> {
     private final Iterator<SourceDocument> docs;
     private final HadoopConf conf;
     private final Map<String, DocumentSummary> expected;
     private final CollectionAccumulator<DocumentSummary> found;
     private final StagedOutput output;
-    private final String runId;
     private final long maxParagraphBytes;
     private final long bufferBytes;
     private SourceDocument doc;
@@ -115,7 +182,7 @@ public final class ExplodeStage {
 
     private OutputStream out;
     private Reassembler reassembler;
-    private Row next;
+    private Emitted next;
 
     Exploder(Iterator<SourceDocument> docs, Context context) {
       this.docs = docs;
@@ -123,7 +190,6 @@ public final class ExplodeStage {
       this.expected = context.expected().value();
       this.found = context.found();
       this.output = context.output();
-      this.runId = context.runId();
       this.maxParagraphBytes = context.maxParagraphBytes();
       this.bufferBytes = context.bufferBytes();
       TaskContext task = TaskContext.get();
@@ -153,7 +219,9 @@ public final class ExplodeStage {
             if (p.index() == 0) {
               Failpoint.hit("explode.document", ReadUnits.attempt());
             }
-            next = row(p, index);
+            next =
+                new Emitted(
+                    doc, p, Math.toIntExact(index), promised.getLineBase() + p.lineNumber());
           }
         }
         return true;
@@ -165,11 +233,11 @@ public final class ExplodeStage {
     }
 
     @Override
-    public Row next() {
+    public Emitted next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Row r = next;
+      Emitted r = next;
       next = null;
       return r;
     }
@@ -196,22 +264,6 @@ public final class ExplodeStage {
         out = output.create(unit.getOutputKey(), conf.get());
         reassembler = new Reassembler(out);
       }
-    }
-
-    private Row row(Paragraph p, long index) {
-      Object[] values = new Object[8 + doc.getPartitionValues().size()];
-      values[0] = doc.getDocId();
-      values[1] = Math.toIntExact(index);
-      values[2] = p.textBytes();
-      values[3] = promised.getLineBase() + p.lineNumber();
-      values[4] = p.byteOffset();
-      values[5] = p.byteLength();
-      values[6] = p.charCount();
-      values[7] = runId;
-      for (int i = 0; i < doc.getPartitionValues().size(); i++) {
-        values[8 + i] = doc.getPartitionValues().get(i);
-      }
-      return RowFactory.create(values);
     }
 
     /**

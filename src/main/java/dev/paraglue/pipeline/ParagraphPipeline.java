@@ -5,6 +5,7 @@ import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.ParagraphReader;
 import dev.paraglue.text.RangeOutcome;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -112,10 +113,19 @@ public final class ParagraphPipeline implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The units packed into tasks; in each task ordered by partition values, so that a task writes
+   * the files of one table partition after another.
+   */
   private Dataset<SourceDocument> dataset(List<SourceDocument> list) {
-    List<List<SourceDocument>> bins =
+    List<List<SourceDocument>> bins = new ArrayList<>();
+    for (List<SourceDocument> bin :
         DocumentPacker.pack(
-            list, jsc.defaultParallelism(), DocumentPacker.MAX_BIN_BYTES_DEFAULT, openCostBytes);
+            list, jsc.defaultParallelism(), DocumentPacker.MAX_BIN_BYTES_DEFAULT, openCostBytes)) {
+      List<SourceDocument> sorted = new ArrayList<>(bin);
+      sorted.sort(BY_PARTITION);
+      bins.add(sorted);
+    }
     LOG.info("{} read units in {} tasks", list.size(), bins.size());
     return spark.createDataset(
         jsc.parallelize(bins, Math.max(1, bins.size())).flatMap(List::iterator).rdd(),
@@ -227,22 +237,51 @@ public final class ParagraphPipeline implements AutoCloseable {
     return outcomes;
   }
 
+  /** Partition values in order, a missing value first. */
+  private static final Comparator<SourceDocument> BY_PARTITION =
+      Comparator.comparing(
+          SourceDocument::getPartitionValues,
+          (a, b) -> {
+            Comparator<String> values = Comparator.nullsFirst(Comparator.naturalOrder());
+            for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+              int c = values.compare(a.get(i), b.get(i));
+              if (c != 0) {
+                return c;
+              }
+            }
+            return Integer.compare(a.size(), b.size());
+          });
+
   /**
    * Lazily, the paragraph rows of the accepted documents (table columns, partition values as
-   * strings); evaluating them writes each document's staged output and records what was found in
-   * each whole document ({@link #summaries}).
+   * strings), to inspect the stage; evaluating them writes each document's staged output and
+   * records what was found in each whole document ({@link #summaries}).
    */
   public Dataset<Row> explode(StagedOutput output, String runId, int partitionColumns) {
-    List<SourceDocument> chosen =
-        units.stream().filter(u -> !u.ranged() || rangedSummaries.get(u.getDocId()).ok()).toList();
+    return ExplodeStage.explode(accepted(), context(output, runId), partitionColumns);
+  }
+
+  /**
+   * Reads the accepted documents, writes their paragraph rows to {@code sink} and each document's
+   * staged output, and returns what the tasks' writers handed back; {@link #summaries} then says
+   * what was found in each whole document.
+   */
+  public <F> List<F> write(StagedOutput output, String runId, ParagraphSink<F> sink) {
+    found.reset();
+    return ExplodeStage.write(accepted(), context(output, runId), sink).collect();
+  }
+
+  private Dataset<SourceDocument> accepted() {
+    return dataset(
+        units.stream().filter(u -> !u.ranged() || rangedSummaries.get(u.getDocId()).ok()).toList());
+  }
+
+  private ExplodeStage.Context context(StagedOutput output, String runId) {
     if (expected == null) {
       expected = jsc.broadcast(unitSummaries);
     }
-    return ExplodeStage.explode(
-        dataset(chosen),
-        new ExplodeStage.Context(
-            conf, expected, found, output, runId, maxParagraphBytes, bufferBytes),
-        partitionColumns);
+    return new ExplodeStage.Context(
+        conf, expected, found, output, runId, maxParagraphBytes, bufferBytes);
   }
 
   /**
@@ -253,8 +292,9 @@ public final class ParagraphPipeline implements AutoCloseable {
   }
 
   /**
-   * The summary of every document read, by doc id, once the rows of {@link #explode} have been
-   * evaluated. A document read more than once (a recomputed task) must have been found the same.
+   * The summary of every document read, by doc id, once {@link #write} has run (or the rows of
+   * {@link #explode} have been evaluated). A document read more than once (a recomputed task) must
+   * have been found the same.
    */
   public Map<String, DocumentSummary> summaries() {
     Map<String, DocumentSummary> out = new HashMap<>(rangedSummaries);

@@ -1,7 +1,6 @@
 package dev.paraglue.sink;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.source.SourceDocument;
@@ -28,7 +27,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.collection.JavaConverters;
 
 /**
  * The paragraph table and the documents table (the incremental ledger), as Iceberg tables in the
@@ -153,6 +151,9 @@ public final class IcebergTables {
   /** The ledger: the latest row of every document in the documents table, by doc id. */
   public Map<String, Row> ledger(String table) {
     Map<String, Row> out = new HashMap<>();
+    if (icebergTable(table).currentSnapshot() == null) {
+      return out; // a new table: nothing to plan a scan of
+    }
     for (Row r :
         spark
             .table(table)
@@ -164,94 +165,126 @@ public final class IcebergTables {
   }
 
   /**
-   * Replaces the rows of the given documents by {@code rows} (which hold only those documents) in
-   * one commit: an append when none of them has rows yet, otherwise a MERGE that updates, inserts
-   * and deletes (the paragraphs that vanished) restricted to those documents.
+   * The writer of the paragraph table's data files for this run, given the source's partition
+   * columns and the documents to read: their partition values are cast here, by Spark, to the
+   * table's column types, once per distinct set of values.
    */
-  public void replaceParagraphs(
-      String table, Dataset<Row> rows, Collection<String> docIds, Runnable beforeCommit) {
+  public ParagraphFiles paragraphFiles(
+      String table, List<StructField> partitionColumns, List<SourceDocument> docs, String runId) {
+    Table t = icebergTable(table);
+    t.refresh();
+    Map<List<String>, Object[]> typed = new HashMap<>();
+    List<String> names = partitionColumns.stream().map(StructField::name).toList();
+    if (!names.isEmpty()) {
+      StructType tableType = org.apache.iceberg.spark.SparkSchemaUtil.convert(t.schema());
+      java.util.Set<List<String>> distinct = new java.util.LinkedHashSet<>();
+      docs.forEach(d -> distinct.add(d.getPartitionValues()));
+      List<StructField> raw = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        raw.add(DataTypes.createStructField("p" + i, DataTypes.StringType, true));
+      }
+      List<Row> rows = new ArrayList<>();
+      distinct.forEach(v -> rows.add(RowFactory.create(v.toArray())));
+      Dataset<Row> values =
+          spark.createDataFrame(rows, new StructType(raw.toArray(new StructField[0])));
+      Column[] cast = new Column[names.size() * 2];
+      for (int i = 0; i < names.size(); i++) {
+        cast[i] = col("p" + i);
+        cast[names.size() + i] = col("p" + i).cast(tableType.apply(names.get(i)).dataType());
+      }
+      for (org.apache.spark.sql.catalyst.InternalRow r :
+          values.select(cast).queryExecution().executedPlan().executeCollect()) {
+        List<String> key = new ArrayList<>();
+        Object[] value = new Object[names.size()];
+        for (int i = 0; i < names.size(); i++) {
+          key.add(r.isNullAt(i) ? null : r.getUTF8String(i).toString());
+          value[i] =
+              r.isNullAt(names.size() + i)
+                  ? null
+                  : r.get(names.size() + i, tableType.apply(names.get(i)).dataType());
+        }
+        typed.put(key, value);
+      }
+    }
+    return new ParagraphFiles(t, names, typed, runId);
+  }
+
+  /**
+   * Makes {@code files} (of {@link #paragraphFiles} or {@link #documentFiles}) the rows of the
+   * given documents, in one commit validated against what other runs committed meanwhile: when some
+   * of the documents already have rows, those are deleted first on a private branch
+   * (copy-on-write), and the branch's changes and the new files reach main together. Fails with
+   * Iceberg's ValidationException, never duplicating, when another run committed rows of any of
+   * them since.
+   */
+  public void replaceRows(
+      String table, List<DataFile> files, Collection<String> docIds, Runnable beforeCommit) {
     if (docIds.isEmpty()) {
       return;
     }
     Snapshot base = refreshedBase(table);
-    Dataset<Row> target = spark.table(table);
-    rows = alignedTo(target.schema(), rows);
     Column inDocs = col("doc_id").isin(docIds.toArray());
-    Dataset<Row> existing = target.where(inDocs);
-    if (existing.select("doc_id").limit(1).isEmpty()) {
-      appendUnlessConflicting(table, rows, docIds, base, beforeCommit);
-      LOG.info("Appended the paragraphs of {} documents to {}", docIds.size(), table);
-      return;
-    }
-    // The rows are computed by reading and splitting the sources: do it once for the MERGE.
-    rows = rows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    long count = rows.count();
-    LOG.info("Merging {} paragraph rows of {} documents into {}", count, docIds.size(), table);
-    Column[] targetCols =
-        java.util.Arrays.stream(target.columns())
-            .map(c -> col("`" + c + "`"))
-            .toArray(Column[]::new);
-    Dataset<Row> fresh = rows.select(targetCols).withColumn("_deleted", lit(false));
-    Dataset<Row> vanished =
-        existing
-            .join(
-                rows.select("doc_id", "paragraph_index"),
-                JavaConverters.asScalaBuffer(List.of("doc_id", "paragraph_index")).toSeq(),
-                "left_anti")
-            .select(targetCols)
-            .withColumn("_deleted", lit(true));
-    String ids = docIds.stream().map(IcebergTables::literal).collect(Collectors.joining(", "));
+    boolean existing =
+        base != null && !spark.table(table).where(inDocs).select("doc_id").limit(1).isEmpty();
+    String branch = existing ? createBranch(table, base) : null;
     try {
+      Table t = icebergTable(table);
+      List<DataFile> deleted = new ArrayList<>();
+      List<DataFile> added = new ArrayList<>(files);
+      if (branch != null) {
+        String ids = docIds.stream().map(IcebergTables::literal).collect(Collectors.joining(", "));
+        spark.sql("DELETE FROM " + table + ".branch_" + branch + " WHERE doc_id IN (" + ids + ")");
+        t.refresh();
+        Snapshot staged = t.snapshot(branch);
+        if (staged.snapshotId() != base.snapshotId()) {
+          staged.removedDataFiles(t.io()).forEach(deleted::add);
+          staged.addedDataFiles(t.io()).forEach(added::add);
+        }
+      }
       beforeCommit.run();
-      merge(
+      t.refresh();
+      OverwriteFiles commit = t.newOverwrite();
+      deleted.forEach(commit::deleteFile);
+      added.forEach(commit::addFile);
+      if (base != null) {
+        commit.validateFromSnapshot(base.snapshotId());
+      }
+      commit.conflictDetectionFilter(Expressions.in("doc_id", docIds.toArray()));
+      commit.validateNoConflictingData();
+      commit.validateNoConflictingDeletes();
+      commit.commit();
+      LOG.info(
+          "Committed {} data files of {} documents to {} ({} earlier files rewritten)",
+          files.size(),
+          docIds.size(),
           table,
-          fresh.unionByName(vanished),
-          "ON t.doc_id IN ("
-              + ids
-              + ") AND t.doc_id = s.doc_id AND t.paragraph_index = s.paragraph_index"
-              + " WHEN MATCHED AND s._deleted THEN DELETE"
-              + " WHEN MATCHED THEN UPDATE SET *"
-              + " WHEN NOT MATCHED AND NOT s._deleted THEN INSERT *");
+          deleted.size());
     } finally {
-      rows.unpersist();
-    }
-  }
-
-  /** One MERGE commit of {@code source} (as {@code s}) into {@code table} (as {@code t}). */
-  private void merge(String table, Dataset<Row> source, String clauses) {
-    String view = "paraglue_merge_" + Long.toHexString(System.nanoTime());
-    source.createOrReplaceTempView(view);
-    try {
-      spark.sql("MERGE INTO " + table + " t USING " + view + " s " + clauses);
-    } finally {
-      spark.catalog().dropTempView(view);
-    }
-  }
-
-  /** One append commit. */
-  private static void append(String table, Dataset<Row> rows) {
-    try {
-      rows.writeTo(table).append();
-    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new IllegalStateException("Cannot append to " + table + ": table not found", e);
+      if (branch != null) {
+        dropBranch(table, branch);
+      }
+      spark.sql("REFRESH TABLE " + table);
     }
   }
 
   /**
-   * The rows in the table's column order. A partition column the sources do not have (documents
-   * named by paths, written to a table partitioned by an earlier table-based run) is null, as Hive
-   * would leave it.
+   * Deletes data files written for a commit that did not happen. Not after an unknown commit state:
+   * the files may be in the table.
    */
-  static Dataset<Row> alignedTo(StructType target, Dataset<Row> rows) {
-    List<String> have = List.of(rows.columns());
-    List<Column> cols = new ArrayList<>();
-    for (StructField f : target.fields()) {
-      cols.add(
-          have.contains(f.name())
-              ? col("`" + f.name() + "`")
-              : lit(null).cast(f.dataType()).as(f.name()));
+  public void discard(String table, List<DataFile> files, Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.iceberg.exceptions.CommitStateUnknownException) {
+        return;
+      }
     }
-    return rows.select(cols.toArray(new Column[0]));
+    org.apache.iceberg.io.FileIO io = icebergTable(table).io();
+    for (DataFile f : files) {
+      try {
+        io.deleteFile(f.location());
+      } catch (RuntimeException e) {
+        LOG.warn("Cannot delete uncommitted data file {}: {}", f.location(), e.toString());
+      }
+    }
   }
 
   /** The table's current snapshot, after making Spark's cached copy of the table current. */
@@ -269,18 +302,8 @@ public final class IcebergTables {
     }
   }
 
-  /**
-   * Appends the rows of documents that had none at {@code base}, failing with Iceberg's
-   * ValidationException, never duplicating, when another run committed rows of any of them since
-   * then. A plain append validates nothing, so the rows go to a private branch first, and their
-   * files reach main in one add-only overwrite validated against the data added since {@code base}.
-   */
-  private void appendUnlessConflicting(
-      String table,
-      Dataset<Row> rows,
-      Collection<String> docIds,
-      Snapshot base,
-      Runnable beforeCommit) {
+  /** A private branch of the table at {@code base} (or empty, when the table has no snapshot). */
+  private String createBranch(String table, Snapshot base) {
     String branch =
         "paraglue_" + Long.toHexString(System.nanoTime()) + "_" + Integer.toHexString(hashCode());
     spark.sql(
@@ -289,31 +312,14 @@ public final class IcebergTables {
             + " CREATE BRANCH "
             + branch
             + (base == null ? "" : " AS OF VERSION " + base.snapshotId()));
+    return branch;
+  }
+
+  private void dropBranch(String table, String branch) {
     try {
-      append(table + ".branch_" + branch, rows);
-      beforeCommit.run();
-      Table t = icebergTable(table);
-      t.refresh();
-      Snapshot staged = t.snapshot(branch);
-      OverwriteFiles commit = t.newOverwrite();
-      if (staged != null && (base == null || staged.snapshotId() != base.snapshotId())) {
-        for (DataFile f : staged.addedDataFiles(t.io())) {
-          commit.addFile(f);
-        }
-      }
-      if (base != null) {
-        commit.validateFromSnapshot(base.snapshotId());
-      }
-      commit.conflictDetectionFilter(Expressions.in("doc_id", docIds.toArray()));
-      commit.validateNoConflictingData();
-      commit.commit();
-    } finally {
-      try {
-        spark.sql("ALTER TABLE " + table + " DROP BRANCH IF EXISTS " + branch);
-      } catch (RuntimeException e) {
-        LOG.warn("Cannot drop branch {} of {}: {}", branch, table, e.toString());
-      }
-      spark.sql("REFRESH TABLE " + table);
+      spark.sql("ALTER TABLE " + table + " DROP BRANCH IF EXISTS " + branch);
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot drop branch {} of {}: {}", branch, table, e.toString());
     }
   }
 
@@ -329,40 +335,6 @@ public final class IcebergTables {
       }
     }
     return false;
-  }
-
-  /** Upserts documents table rows by doc id, in one commit. */
-  public void upsertDocuments(String table, Dataset<Row> rows, Collection<String> docIds) {
-    Snapshot base = refreshedBase(table);
-    if (spark.table(table).limit(1).isEmpty()) {
-      appendUnlessConflicting(table, rows, docIds, base, () -> {}); // a first run: nothing to match
-      return;
-    }
-    merge(
-        table,
-        rows,
-        "ON t.doc_id = s.doc_id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *");
-  }
-
-  /**
-   * Paragraph table rows (SPEC section 2) from the explode stage's rows: the partition values,
-   * carried as strings, cast to the source table's partition column types.
-   */
-  public static Dataset<Row> paragraphRows(
-      Dataset<Row> exploded, List<StructField> partitionColumns) {
-    List<Column> cols = new ArrayList<>();
-    for (String c : exploded.columns()) {
-      if (c.equals("text")) {
-        cols.add(col(c).cast(DataTypes.StringType).as(c)); // UTF-8 bytes the splitter validated
-      } else if (!c.startsWith("partition_")) {
-        cols.add(col(c)); // the table's own columns, named by ExplodeStage.schema
-      }
-    }
-    for (int i = 0; i < partitionColumns.size(); i++) {
-      StructField f = partitionColumns.get(i);
-      cols.add(col("partition_" + i).cast(f.dataType()).as(f.name()));
-    }
-    return exploded.select(cols.toArray(new Column[0]));
   }
 
   /** A documents table row, in {@link #DOCUMENT_COLUMNS} order. */
@@ -385,16 +357,57 @@ public final class IcebergTables {
         processedAt);
   }
 
-  /** Upserts documents table rows built by {@link #documentRow}. */
-  public void upsertDocuments(String table, List<Row> rows) {
-    int slices = Math.max(1, Math.min(64, rows.size() / 5000));
-    upsertDocuments(
-        table,
-        spark.createDataFrame(
-            org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .parallelize(rows, slices),
-            StructType.fromDDL(DOCUMENT_COLUMNS)),
-        rows.stream().map(r -> r.getString(0)).toList());
+  /**
+   * Writes documents table rows built by {@link #documentRow} as one data file of {@code table},
+   * for {@link #replaceRows}; the driver holds them anyway, and one small file needs no Spark job.
+   */
+  public List<DataFile> documentFiles(String table, List<Row> rows, String runId) {
+    Table t = icebergTable(table);
+    t.refresh();
+    if (!t.spec().isUnpartitioned()) {
+      throw new IllegalArgumentException(
+          "Cannot write documents table " + table + ": it is partitioned, paraglue's is not");
+    }
+    StructType given = StructType.fromDDL(DOCUMENT_COLUMNS);
+    StructType tableType = org.apache.iceberg.spark.SparkSchemaUtil.convert(t.schema());
+    int[] from = new int[tableType.size()];
+    List<scala.Function1<Object, Object>> convert = new ArrayList<>();
+    for (int i = 0; i < from.length; i++) {
+      String name = tableType.fields()[i].name();
+      from[i] = List.of(given.fieldNames()).indexOf(name);
+      convert.add(
+          org.apache.spark.sql.catalyst.CatalystTypeConverters.createToCatalystConverter(
+              tableType.fields()[i].dataType()));
+    }
+    org.apache.iceberg.encryption.EncryptedOutputFile file =
+        org.apache.iceberg.io.OutputFileFactory.builderFor(t, 0, 0)
+            .format(org.apache.iceberg.FileFormat.PARQUET)
+            .operationId(runId + "-" + java.util.UUID.randomUUID())
+            .build()
+            .newOutputFile();
+    org.apache.iceberg.io.DataWriter<org.apache.spark.sql.catalyst.InternalRow> writer;
+    try {
+      writer =
+          org.apache.iceberg.parquet.Parquet.writeData(file)
+              .forTable(t)
+              .createWriterFunc(
+                  m -> org.apache.iceberg.spark.data.SparkParquetWriters.buildWriter(tableType, m))
+              .overwrite()
+              .build();
+      try (writer) {
+        for (Row r : rows) {
+          Object[] values = new Object[from.length];
+          for (int i = 0; i < from.length; i++) {
+            values[i] = from[i] < 0 ? null : convert.get(i).apply(r.get(from[i]));
+          }
+          writer.write(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values));
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(
+          "Cannot write documents table " + table + ": " + e.getMessage(), e);
+    }
+    return List.of(writer.toDataFile());
   }
 
   /** A Spark SQL string literal (backslash escapes are on by default). */

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -354,6 +355,54 @@ class ParagraphJobIT {
     RunResult r = run(args("mixed", home.resolve("mixed/out"), "--source_paths", raw.toString()));
     assertThat(r.exitCode()).as(r.message()).isZero();
     assertThat(spark.sql("SELECT * FROM mixed.paragraphs WHERE dt IS NULL").count()).isEqualTo(2);
+  }
+
+  @Test
+  void typedPartitionColumns_areCastToTheTableTypes_andPartitionItsDataFiles() throws IOException {
+    Path raw = home.resolve("typed/raw");
+    for (int i = 0; i < 6; i++) { // several documents per partition, over two tasks
+      put(
+          raw.resolve("dt=2026-11-01/hour=7/a" + i + ".txt"),
+          ("a" + i + "\n\nx\n").getBytes(UTF_8));
+      put(raw.resolve("dt=2026-11-02/hour=23/b" + i + ".txt"), ("b" + i + "\n").getBytes(UTF_8));
+    }
+    put(raw.resolve("dt=2026-11-02/hour=__HIVE_DEFAULT_PARTITION__/c.txt"), "c\n".getBytes(UTF_8));
+    spark.sql("CREATE DATABASE IF NOT EXISTS typed");
+    spark.sql(
+        "CREATE EXTERNAL TABLE typed.raw (line string) PARTITIONED BY (dt date, hour int)"
+            + " STORED AS TEXTFILE LOCATION '"
+            + raw.toUri()
+            + "'");
+    spark.sql("MSCK REPAIR TABLE typed.raw");
+
+    RunResult r = run(args("typed", home.resolve("typed/out"), "--source_table", "typed.raw"));
+
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    Dataset<Row> rows = spark.table("typed.paragraphs");
+    assertThat(rows.schema().apply("dt").dataType())
+        .isEqualTo(org.apache.spark.sql.types.DataTypes.DateType);
+    assertThat(rows.schema().apply("hour").dataType())
+        .isEqualTo(org.apache.spark.sql.types.DataTypes.IntegerType);
+    assertThat(
+            spark
+                .sql(
+                    "SELECT CAST(dt AS STRING) AS d, hour, count(*) AS n, count(DISTINCT doc_id)"
+                        + " AS docs FROM typed.paragraphs GROUP BY dt, hour ORDER BY d, hour")
+                .collectAsList()
+                .stream()
+                .map(Row::toString))
+        .containsExactly("[2026-11-01,7,12,6]", "[2026-11-02,null,1,1]", "[2026-11-02,23,6,6]");
+    // The table is partitioned by the typed values: one partition per distinct pair.
+    assertThat(
+            spark
+                .sql("SELECT partition.dt, partition.hour FROM typed.paragraphs.partitions")
+                .collectAsList()
+                .stream()
+                .map(Row::toString))
+        .containsExactlyInAnyOrder("[2026-11-01,7]", "[2026-11-02,23]", "[2026-11-02,null]");
+    assertThat(rowsByDoc("typed.paragraphs").get("dt=2026-11-01/hour=7/a3.txt"))
+        .extracting(row -> row.getString(2))
+        .containsExactly("a3", "x");
   }
 
   @Test

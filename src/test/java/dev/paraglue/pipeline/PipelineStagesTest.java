@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.holdenkarau.spark.testing.JavaDatasetSuiteBase;
 import dev.paraglue.TestBytes;
 import dev.paraglue.sink.DocumentWriter;
-import dev.paraglue.sink.IcebergTables;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
@@ -28,8 +27,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.util.CollectionAccumulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -410,34 +407,5 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
     Files.write(dir.resolve("m.txt"), "one\r\ntwo\r\n\r\nthreE\r\n".getBytes(UTF_8));
     assertThatThrownBy(() -> explode(List.of(d), expected, "run3"))
         .hasMessageContaining("Cannot verify document m.txt: rows and output hold 2 paragraphs");
-  }
-
-  @Test
-  void paragraphRows_haveTheSpecColumns_andTypedPartitionColumns() {
-    Row r =
-        RowFactory.create(
-            "d.txt", 0, "té".getBytes(UTF_8), 1L, 0L, 3, 2, "run9", "2026-11-01", "7");
-    Dataset<Row> rows =
-        IcebergTables.paragraphRows(
-            spark().createDataFrame(List.of(r), ExplodeStage.schema(2)),
-            List.of(
-                DataTypes.createStructField("dt", DataTypes.StringType, true),
-                DataTypes.createStructField("hour", DataTypes.IntegerType, true)));
-    assertThat(rows.columns())
-        .containsExactly(
-            "doc_id",
-            "paragraph_index",
-            "text",
-            "line_number",
-            "byte_offset",
-            "byte_length",
-            "char_count",
-            "run_id",
-            "dt",
-            "hour");
-    assertThat(rows.schema().apply("hour").dataType()).isEqualTo(DataTypes.IntegerType);
-    assertThat(rows.schema().apply("text").dataType()).isEqualTo(DataTypes.StringType);
-    assertThat(rows.first().getString(2)).isEqualTo("té");
-    assertThat(rows.first().getInt(9)).isEqualTo(7);
   }
 }

@@ -1,0 +1,312 @@
+package dev.paraglue.sink;
+
+import dev.paraglue.pipeline.ParagraphSink;
+import dev.paraglue.source.SourceDocument;
+import dev.paraglue.text.Paragraph;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionField;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.SerializableTable;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.deletes.EqualityDeleteWriter;
+import org.apache.iceberg.deletes.PositionDeleteWriter;
+import org.apache.iceberg.encryption.EncryptedOutputFile;
+import org.apache.iceberg.io.ClusteredDataWriter;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.FileWriterFactory;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.iceberg.spark.data.SparkParquetWriters;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.PropertyUtil;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * Writes the paragraph table's data files from the tasks: Iceberg's Parquet writer (the one
+ * Iceberg's Spark writes use) fed Spark internal rows made straight from the splitter's paragraphs,
+ * with no external Row, encoder or cast between them. The text is passed as the UTF-8 bytes the
+ * splitter validated. A task writes one partition's files after another (its units come ordered by
+ * partition values), rolling at the table's target file size; the driver commits the files ({@link
+ * IcebergTables#commitParagraphs}).
+ *
+ * <p>Partition values arrive as the strings of the source's layout and are cast on the driver, by
+ * Spark, to the table's column types ({@link IcebergTables#paragraphFiles}).
+ */
+public final class ParagraphFiles implements ParagraphSink<DataFile> {
+  private static final long serialVersionUID = 1L;
+
+  /** The paragraph table's own columns ({@link IcebergTables#PARAGRAPH_COLUMNS}), in order. */
+  static final List<String> OWN_COLUMNS =
+      List.of(
+          "doc_id",
+          "paragraph_index",
+          "text",
+          "line_number",
+          "byte_offset",
+          "byte_length",
+          "char_count",
+          "run_id");
+
+  private static final int DOC_ID = 0;
+  private static final int INDEX = 1;
+  private static final int TEXT = 2;
+  private static final int LINE = 3;
+  private static final int OFFSET = 4;
+  private static final int LENGTH = 5;
+  private static final int CHARS = 6;
+  private static final int RUN_ID = 7;
+
+  private final Table table;
+  private final StructType sparkType;
+
+  /** By own column: its position in the table. */
+  private final int[] ownAt;
+
+  /** By source partition column: its position in the table. */
+  private final int[] partitionAt;
+
+  /** By the source's partition value strings: the values as the table's types (Spark internal). */
+  private final Map<List<String>, Object[]> partitionValues;
+
+  private final String runId;
+
+  /**
+   * In every file name: the run id and a random part, as a run id may be given twice (a rerun with
+   * the same --JOB_RUN_ID) and task attempt ids start again in every session.
+   */
+  private final String operationId;
+
+  private final long targetFileBytes;
+
+  ParagraphFiles(
+      Table table,
+      List<String> partitionColumns,
+      Map<List<String>, Object[]> partitionValues,
+      String runId) {
+    this.table = SerializableTable.copyOf(table);
+    this.sparkType = SparkSchemaUtil.convert(table.schema());
+    List<Types.NestedField> columns = table.schema().columns();
+    this.ownAt = positions(table, OWN_COLUMNS);
+    this.partitionAt = positions(table, partitionColumns);
+    for (int k = 0; k < ownAt.length; k++) {
+      if (ownAt[k] < 0) {
+        throw new IllegalArgumentException(
+            "Cannot write paragraph table "
+                + table.name()
+                + ": it has no column "
+                + OWN_COLUMNS.get(k));
+      }
+    }
+    for (PartitionField f : table.spec().fields()) {
+      String source = columns.get(position(table, f.sourceId())).name();
+      if (OWN_COLUMNS.contains(source) && !source.equals("doc_id") && !source.equals("run_id")) {
+        throw new IllegalArgumentException(
+            "Cannot write paragraph table "
+                + table.name()
+                + ": it is partitioned by "
+                + source
+                + ", which varies within a document");
+      }
+    }
+    this.partitionValues = partitionValues;
+    this.runId = runId;
+    this.operationId = runId + "-" + java.util.UUID.randomUUID();
+    this.targetFileBytes =
+        PropertyUtil.propertyAsLong(
+            table.properties(),
+            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+            TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+  }
+
+  private static int[] positions(Table table, List<String> names) {
+    int[] at = new int[names.size()];
+    for (int k = 0; k < names.size(); k++) {
+      Types.NestedField f = table.schema().caseInsensitiveFindField(names.get(k));
+      at[k] = f == null ? -1 : position(table, f.fieldId());
+    }
+    return at;
+  }
+
+  private static int position(Table table, int fieldId) {
+    List<Types.NestedField> columns = table.schema().columns();
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).fieldId() == fieldId) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException(
+        "Cannot write paragraph table " + table.name() + ": it is partitioned by a nested field");
+  }
+
+  @Override
+  public ParagraphSink.Writer<DataFile> open(int partitionId, long taskAttemptId) {
+    return new TaskWriter(partitionId, taskAttemptId);
+  }
+
+  /** A partition value as Iceberg keeps it, from Spark's internal form of the same value. */
+  static Object icebergValue(Object sparkValue) {
+    if (sparkValue instanceof UTF8String s) {
+      return s.toString();
+    }
+    if (sparkValue instanceof Decimal d) {
+      return d.toJavaBigDecimal();
+    }
+    if (sparkValue instanceof byte[] b) {
+      return ByteBuffer.wrap(b);
+    }
+    return sparkValue; // numbers and booleans; dates as days and timestamps as micros in both
+  }
+
+  /** One task attempt's files. */
+  private final class TaskWriter implements ParagraphSink.Writer<DataFile> {
+    private final ClusteredDataWriter<InternalRow> files;
+    private final GenericInternalRow row;
+    private final PartitionSpec spec = table.spec();
+    private final PartitionKey key;
+    private final Object[] keySource;
+    private SourceDocument doc;
+
+    TaskWriter(int partitionId, long taskAttemptId) {
+      OutputFileFactory names =
+          OutputFileFactory.builderFor(table, partitionId, taskAttemptId)
+              .format(FileFormat.PARQUET)
+              .operationId(operationId)
+              .build();
+      files = new ClusteredDataWriter<>(new Factory(), names, table.io(), targetFileBytes);
+      row = new GenericInternalRow(sparkType.size());
+      row.update(ownAt[RUN_ID], UTF8String.fromString(runId));
+      key = spec.isUnpartitioned() ? null : new PartitionKey(spec, table.schema());
+      keySource = new Object[sparkType.size()];
+    }
+
+    @Override
+    public void write(SourceDocument d, Paragraph p, int index, long lineNumber)
+        throws IOException {
+      if (d != doc) {
+        startDocument(d);
+      }
+      row.setInt(ownAt[INDEX], index);
+      row.update(ownAt[TEXT], UTF8String.fromBytes(p.textBytes()));
+      row.setLong(ownAt[LINE], lineNumber);
+      row.setLong(ownAt[OFFSET], p.byteOffset());
+      row.setInt(ownAt[LENGTH], p.byteLength());
+      row.setInt(ownAt[CHARS], p.charCount());
+      files.write(row, spec, key);
+    }
+
+    /** Sets the columns that are the same for every paragraph of a document, and its partition. */
+    private void startDocument(SourceDocument d) {
+      doc = d;
+      row.update(ownAt[DOC_ID], UTF8String.fromString(d.getDocId()));
+      keySource[ownAt[DOC_ID]] = d.getDocId();
+      keySource[ownAt[RUN_ID]] = runId;
+      Object[] typed = partitionValues.get(d.getPartitionValues());
+      for (int i = 0; i < partitionAt.length; i++) {
+        Object v = typed == null ? null : typed[i];
+        row.update(partitionAt[i], v);
+        keySource[partitionAt[i]] = icebergValue(v);
+      }
+      if (key != null) {
+        key.partition(new Values(keySource));
+      }
+    }
+
+    @Override
+    public List<DataFile> finish() throws IOException {
+      files.close();
+      return files.result().dataFiles();
+    }
+
+    @Override
+    public void abort() {
+      try {
+        files.close();
+        for (DataFile f : files.result().dataFiles()) {
+          table.io().deleteFile(f.location());
+        }
+      } catch (IOException | RuntimeException e) {
+        // the files are not committed; what is left is found by Iceberg's orphan file removal
+      }
+    }
+  }
+
+  /** Iceberg's view of a row's values. */
+  private record Values(Object[] values) implements StructLike {
+    @Override
+    public int size() {
+      return values.length;
+    }
+
+    @Override
+    public <T> T get(int pos, Class<T> javaClass) {
+      return javaClass.cast(values[pos]);
+    }
+
+    @Override
+    public <T> void set(int pos, T value) {
+      values[pos] = value;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Values v && Arrays.equals(values, v.values);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+      return Arrays.toString(values);
+    }
+  }
+
+  /** Parquet data files of the table's schema, from Spark internal rows. */
+  private final class Factory implements FileWriterFactory<InternalRow> {
+    @Override
+    public DataWriter<InternalRow> newDataWriter(
+        EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
+      try {
+        return Parquet.writeData(file)
+            .forTable(table)
+            .withSpec(spec)
+            .withPartition(partition)
+            .createWriterFunc(message -> SparkParquetWriters.buildWriter(sparkType, message))
+            .overwrite()
+            .build();
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Cannot write data file " + file.encryptingOutputFile().location() + ": " + e, e);
+      }
+    }
+
+    @Override
+    public EqualityDeleteWriter<InternalRow> newEqualityDeleteWriter(
+        EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
+      throw new UnsupportedOperationException("paraglue writes data files only");
+    }
+
+    @Override
+    public PositionDeleteWriter<InternalRow> newPositionDeleteWriter(
+        EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
+      throw new UnsupportedOperationException("paraglue writes data files only");
+    }
+  }
+}

@@ -25,10 +25,45 @@ public final class DocumentWriter implements StagedOutput {
 
   private final boolean direct;
 
+  /** The output root as a local directory, or null when it is elsewhere; see {@link #local}. */
+  private transient java.nio.file.Path localRoot;
+
+  private transient boolean rootResolved;
+
   public DocumentWriter(String outputRoot, String runId) {
     this.outputRoot = outputRoot;
     this.runId = runId;
     this.direct = ObjectStores.isObjectStore(new Path(outputRoot).toUri().getScheme());
+  }
+
+  /**
+   * The local file at {@code names} below the output root, or null when the root is not on the
+   * local file system. Worked out once: a Hadoop path per document and per use (parsed, normalized,
+   * qualified) cost more than writing a small document.
+   */
+  private java.nio.file.Path local(Configuration conf, String... names) throws IOException {
+    if (!rootResolved) {
+      Path root = new Path(outputRoot);
+      FileSystem fs = root.getFileSystem(conf);
+      localRoot =
+          "file".equals(fs.getScheme())
+              ? ObjectStores.localFile(fs.makeQualified(root).toUri())
+              : null;
+      rootResolved = true;
+    }
+    if (localRoot == null) {
+      return null;
+    }
+    java.nio.file.Path p = localRoot;
+    for (String name : names) {
+      p = p.resolve(name);
+    }
+    return p;
+  }
+
+  /** The local staged object of a key (see {@link #staged}), or null. */
+  private java.nio.file.Path localStaged(String key, Configuration conf) throws IOException {
+    return direct ? null : local(conf, "_staging", runId, key);
   }
 
   @Override
@@ -63,7 +98,8 @@ public final class DocumentWriter implements StagedOutput {
 
   @Override
   public OutputStream create(String key, Configuration conf) throws IOException {
-    return create(staged(key), conf);
+    java.nio.file.Path local = localStaged(key, conf);
+    return local != null ? createLocal(local) : create(staged(key), conf);
   }
 
   /**
@@ -73,11 +109,14 @@ public final class DocumentWriter implements StagedOutput {
   private static OutputStream create(Path p, Configuration conf) throws IOException {
     FileSystem fs = p.getFileSystem(conf);
     if ("file".equals(fs.getScheme())) {
-      java.nio.file.Path local = ObjectStores.localFile(fs.makeQualified(p).toUri());
-      java.nio.file.Files.createDirectories(local.getParent());
-      return new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(local), 1 << 16);
+      return createLocal(ObjectStores.localFile(fs.makeQualified(p).toUri()));
     }
     return fs.create(p, true);
+  }
+
+  private static OutputStream createLocal(java.nio.file.Path local) throws IOException {
+    java.nio.file.Files.createDirectories(local.getParent());
+    return new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(local), 1 << 16);
   }
 
   private Path part(String key, int index) {
@@ -116,6 +155,10 @@ public final class DocumentWriter implements StagedOutput {
 
   @Override
   public long stagedLength(String key, Configuration conf) throws IOException {
+    java.nio.file.Path local = localStaged(key, conf);
+    if (local != null) {
+      return java.nio.file.Files.size(local);
+    }
     Path p = staged(key);
     return p.getFileSystem(conf).getFileStatus(p).getLen();
   }
@@ -125,20 +168,21 @@ public final class DocumentWriter implements StagedOutput {
     if (direct) {
       return; // written in place
     }
-    Path from = staged(key);
-    Path to = published(key);
-    FileSystem fs = to.getFileSystem(conf);
-    if ("file".equals(fs.getScheme())) {
+    java.nio.file.Path local = localStaged(key, conf);
+    if (local != null) {
       // An atomic rename over the old object: readers see the old or the new, never neither.
-      java.nio.file.Path target = ObjectStores.localFile(fs.makeQualified(to).toUri());
+      java.nio.file.Path target = local(conf, "documents", key);
       java.nio.file.Files.createDirectories(target.getParent());
       java.nio.file.Files.move(
-          ObjectStores.localFile(fs.makeQualified(from).toUri()),
+          local,
           target,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return;
     }
+    Path from = staged(key);
+    Path to = published(key);
+    FileSystem fs = to.getFileSystem(conf);
     fs.mkdirs(to.getParent());
     if (fs.exists(to) && !fs.delete(to, false)) {
       throw new IOException("Cannot replace " + to + ": delete failed");

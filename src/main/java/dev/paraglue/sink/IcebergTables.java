@@ -4,29 +4,41 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.source.SourceDocument;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.spark.Spark3Util;
+import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Function1;
 
 /**
  * The paragraph table and the documents table (the incremental ledger), as Iceberg tables in the
@@ -176,8 +188,8 @@ public final class IcebergTables {
     Map<List<String>, Object[]> typed = new HashMap<>();
     List<String> names = partitionColumns.stream().map(StructField::name).toList();
     if (!names.isEmpty()) {
-      StructType tableType = org.apache.iceberg.spark.SparkSchemaUtil.convert(t.schema());
-      java.util.Set<List<String>> distinct = new java.util.LinkedHashSet<>();
+      StructType tableType = SparkSchemaUtil.convert(t.schema());
+      Set<List<String>> distinct = new LinkedHashSet<>();
       docs.forEach(d -> distinct.add(d.getPartitionValues()));
       List<StructField> raw = new ArrayList<>();
       for (int i = 0; i < names.size(); i++) {
@@ -192,8 +204,7 @@ public final class IcebergTables {
         cast[i] = col("p" + i);
         cast[names.size() + i] = col("p" + i).cast(tableType.apply(names.get(i)).dataType());
       }
-      for (org.apache.spark.sql.catalyst.InternalRow r :
-          values.select(cast).queryExecution().executedPlan().executeCollect()) {
+      for (InternalRow r : values.select(cast).queryExecution().executedPlan().executeCollect()) {
         List<String> key = new ArrayList<>();
         Object[] value = new Object[names.size()];
         for (int i = 0; i < names.size(); i++) {
@@ -273,11 +284,11 @@ public final class IcebergTables {
    */
   public void discard(String table, List<DataFile> files, Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof org.apache.iceberg.exceptions.CommitStateUnknownException) {
+      if (t instanceof CommitStateUnknownException) {
         return;
       }
     }
-    org.apache.iceberg.io.FileIO io = icebergTable(table).io();
+    FileIO io = icebergTable(table).io();
     for (DataFile f : files) {
       try {
         io.deleteFile(f.location());
@@ -369,42 +380,31 @@ public final class IcebergTables {
           "Cannot write documents table " + table + ": it is partitioned, paraglue's is not");
     }
     StructType given = StructType.fromDDL(DOCUMENT_COLUMNS);
-    StructType tableType = org.apache.iceberg.spark.SparkSchemaUtil.convert(t.schema());
+    StructType tableType = SparkSchemaUtil.convert(t.schema());
     int[] from = new int[tableType.size()];
-    List<scala.Function1<Object, Object>> convert = new ArrayList<>();
+    List<Function1<Object, Object>> convert = new ArrayList<>();
     for (int i = 0; i < from.length; i++) {
       String name = tableType.fields()[i].name();
       from[i] = List.of(given.fieldNames()).indexOf(name);
       convert.add(
-          org.apache.spark.sql.catalyst.CatalystTypeConverters.createToCatalystConverter(
-              tableType.fields()[i].dataType()));
+          CatalystTypeConverters.createToCatalystConverter(tableType.fields()[i].dataType()));
     }
-    org.apache.iceberg.encryption.EncryptedOutputFile file =
-        org.apache.iceberg.io.OutputFileFactory.builderFor(t, 0, 0)
-            .format(org.apache.iceberg.FileFormat.PARQUET)
-            .operationId(runId + "-" + java.util.UUID.randomUUID())
-            .build()
-            .newOutputFile();
-    org.apache.iceberg.io.DataWriter<org.apache.spark.sql.catalyst.InternalRow> writer;
-    try {
-      writer =
-          org.apache.iceberg.parquet.Parquet.writeData(file)
-              .forTable(t)
-              .createWriterFunc(
-                  m -> org.apache.iceberg.spark.data.SparkParquetWriters.buildWriter(tableType, m))
-              .overwrite()
-              .build();
-      try (writer) {
-        for (Row r : rows) {
-          Object[] values = new Object[from.length];
-          for (int i = 0; i < from.length; i++) {
-            values[i] = from[i] < 0 ? null : convert.get(i).apply(r.get(from[i]));
-          }
-          writer.write(new org.apache.spark.sql.catalyst.expressions.GenericInternalRow(values));
+    DataWriter<InternalRow> writer =
+        new DataFiles(t, tableType)
+            .newDataWriter(
+                DataFiles.names(t, 0, 0, DataFiles.operationId(runId)).newOutputFile(),
+                t.spec(),
+                null);
+    try (writer) {
+      for (Row r : rows) {
+        Object[] values = new Object[from.length];
+        for (int i = 0; i < from.length; i++) {
+          values[i] = from[i] < 0 ? null : convert.get(i).apply(r.get(from[i]));
         }
+        writer.write(new GenericInternalRow(values));
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(
+    } catch (IOException e) {
+      throw new UncheckedIOException(
           "Cannot write documents table " + table + ": " + e.getMessage(), e);
     }
     return List.of(writer.toDataFile());

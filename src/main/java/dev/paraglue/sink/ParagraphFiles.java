@@ -4,13 +4,11 @@ import dev.paraglue.pipeline.ParagraphSink;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.Paragraph;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
@@ -18,16 +16,8 @@ import org.apache.iceberg.SerializableTable;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.deletes.EqualityDeleteWriter;
-import org.apache.iceberg.deletes.PositionDeleteWriter;
-import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.io.ClusteredDataWriter;
-import org.apache.iceberg.io.DataWriter;
-import org.apache.iceberg.io.FileWriterFactory;
-import org.apache.iceberg.io.OutputFileFactory;
-import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.spark.SparkSchemaUtil;
-import org.apache.iceberg.spark.data.SparkParquetWriters;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PropertyUtil;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -85,10 +75,7 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
 
   private final String runId;
 
-  /**
-   * In every file name: the run id and a random part, as a run id may be given twice (a rerun with
-   * the same --JOB_RUN_ID) and task attempt ids start again in every session.
-   */
+  /** In the names of the files: see {@link DataFiles#operationId}. */
   private final String operationId;
 
   private final long targetFileBytes;
@@ -125,7 +112,7 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
     }
     this.partitionValues = partitionValues;
     this.runId = runId;
-    this.operationId = runId + "-" + java.util.UUID.randomUUID();
+    this.operationId = DataFiles.operationId(runId);
     this.targetFileBytes =
         PropertyUtil.propertyAsLong(
             table.properties(),
@@ -182,12 +169,12 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
     private SourceDocument doc;
 
     TaskWriter(int partitionId, long taskAttemptId) {
-      OutputFileFactory names =
-          OutputFileFactory.builderFor(table, partitionId, taskAttemptId)
-              .format(FileFormat.PARQUET)
-              .operationId(operationId)
-              .build();
-      files = new ClusteredDataWriter<>(new Factory(), names, table.io(), targetFileBytes);
+      files =
+          new ClusteredDataWriter<>(
+              new DataFiles(table, sparkType),
+              DataFiles.names(table, partitionId, taskAttemptId, operationId),
+              table.io(),
+              targetFileBytes);
       row = new GenericInternalRow(sparkType.size());
       row.update(ownAt[RUN_ID], UTF8String.fromString(runId));
       key = spec.isUnpartitioned() ? null : new PartitionKey(spec, table.schema());
@@ -275,38 +262,6 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
     @Override
     public String toString() {
       return Arrays.toString(values);
-    }
-  }
-
-  /** Parquet data files of the table's schema, from Spark internal rows. */
-  private final class Factory implements FileWriterFactory<InternalRow> {
-    @Override
-    public DataWriter<InternalRow> newDataWriter(
-        EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
-      try {
-        return Parquet.writeData(file)
-            .forTable(table)
-            .withSpec(spec)
-            .withPartition(partition)
-            .createWriterFunc(message -> SparkParquetWriters.buildWriter(sparkType, message))
-            .overwrite()
-            .build();
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "Cannot write data file " + file.encryptingOutputFile().location() + ": " + e, e);
-      }
-    }
-
-    @Override
-    public EqualityDeleteWriter<InternalRow> newEqualityDeleteWriter(
-        EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
-      throw new UnsupportedOperationException("paraglue writes data files only");
-    }
-
-    @Override
-    public PositionDeleteWriter<InternalRow> newPositionDeleteWriter(
-        EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
-      throw new UnsupportedOperationException("paraglue writes data files only");
     }
   }
 }

@@ -77,11 +77,25 @@ public final class LocalCatalog {
         .config("spark.sql.catalog.spark_catalog.type", "hive")
         .config("spark.hadoop.iceberg.hive.lock-timeout-ms", "30000")
         // Hive's direct SQL speeds up partition queries on big metastores; on Derby its setup
-        // alone costs every local run a second or two. Plain JDO answers the same queries.
-        .config("spark.hadoop.hive.metastore.try.direct.sql", "false")
+        // costs every local run a second or two, and plain JDO answers the same queries. But its
+        // setup is also what creates the partition tables of a new metastore: off only once they
+        // exist.
+        .config(
+            "spark.hadoop.hive.metastore.try.direct.sql",
+            Boolean.toString(!hasTable(abs, "PARTITIONS")))
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "true");
+  }
+
+  /** True when the local metastore has this table already. */
+  static boolean hasTable(Path home, String table) {
+    try (Connection c = DriverManager.getConnection(derbyUrl(home));
+        ResultSet rs = c.getMetaData().getTables(null, null, table, null)) {
+      return rs.next();
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   /**

@@ -23,6 +23,24 @@ public final class ChildRun {
 
   private ChildRun() {}
 
+  /**
+   * The start of a command that runs a class of this build in a new JVM: java, the Java 17 flags
+   * Spark needs ({@code conf/spark-java17.properties}) and the test class path. Options and the
+   * class follow.
+   */
+  static List<String> java() throws IOException {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.InputStream in = Files.newInputStream(Path.of("conf/spark-java17.properties"))) {
+      p.load(in);
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(Arrays.asList(p.getProperty("spark.java17.flags").split(" ")));
+    cmd.add("-cp");
+    cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    return cmd;
+  }
+
   public static void main(String[] a) throws IOException {
     Path home = Path.of(a[0]);
     String dump = a[1];

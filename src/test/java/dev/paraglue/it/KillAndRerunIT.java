@@ -12,16 +12,13 @@ import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -79,20 +76,8 @@ class KillAndRerunIT {
     Files.write(p, content);
   }
 
-  private String flags() throws IOException {
-    Properties p = new Properties();
-    try (InputStream in = Files.newInputStream(Path.of("conf/spark-java17.properties"))) {
-      p.load(in);
-    }
-    return p.getProperty("spark.java17.flags");
-  }
-
   private Process start(String point, Path dump) throws IOException {
-    String cp =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(Arrays.asList(flags().split(" ")));
+    List<String> cmd = ChildRun.java();
     cmd.addAll(
         List.of(
             "-Xmx1g",
@@ -102,8 +87,6 @@ class KillAndRerunIT {
             "-D" + Failpoint.POINTS + "=" + (point == null ? failures : point + "=wait"),
             "-D" + ChildRun.MASTER + "=" + master,
             "-D" + Failpoint.DIR + "=" + failpoints,
-            "-cp",
-            cp,
             ChildRun.class.getName(),
             home.toString(),
             dump == null ? "-" : dump.toString(),

@@ -205,20 +205,13 @@ public final class JobRunner {
             // Every task writes its documents' staged outputs and its data files; one commit then.
             List<DataFile> written =
                 replaced.isEmpty() ? List.of() : pipeline.write(writer, runId, files);
-            try {
-              retryingConflicts(
-                  report,
-                  args.paragraphTable(),
-                  () ->
-                      tables.replaceRows(
-                          args.paragraphTable(),
-                          written,
-                          replaced,
-                          () -> Failpoint.hit("commit.before", 0, runId)));
-            } catch (RuntimeException e) {
-              tables.discard(args.paragraphTable(), written, e);
-              throw e;
-            }
+            commit(
+                report,
+                tables,
+                args.paragraphTable(),
+                written,
+                replaced,
+                () -> Failpoint.hit("commit.before", 0, runId));
             Failpoint.hit("commit.after", 0, runId);
             return null;
           });
@@ -243,15 +236,7 @@ public final class JobRunner {
               List<String> ids = outcome.ledgerRows().stream().map(r -> r.getString(0)).toList();
               List<DataFile> written =
                   tables.documentFiles(args.documentsTable(), outcome.ledgerRows(), runId);
-              try {
-                retryingConflicts(
-                    report,
-                    args.documentsTable(),
-                    () -> tables.replaceRows(args.documentsTable(), written, ids, () -> {}));
-              } catch (RuntimeException e) {
-                tables.discard(args.documentsTable(), written, e);
-                throw e;
-              }
+              commit(report, tables, args.documentsTable(), written, ids, () -> {});
               return null;
             });
       }
@@ -300,6 +285,26 @@ public final class JobRunner {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Makes {@code files} the rows of {@code docIds} in {@code table}, retrying conflicts with the
+   * same files; deletes the files when no commit took them.
+   */
+  private static void commit(
+      RunReport report,
+      IcebergTables tables,
+      String table,
+      List<DataFile> files,
+      List<String> docIds,
+      Runnable beforeCommit) {
+    try {
+      retryingConflicts(
+          report, table, () -> tables.replaceRows(table, files, docIds, beforeCommit));
+    } catch (RuntimeException e) {
+      tables.discard(table, files, e);
+      throw e;
+    }
   }
 
   /** Commit attempts when another run commits to the same documents at the same time. */

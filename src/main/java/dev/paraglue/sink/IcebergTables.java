@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.source.SourceDocument;
+import dev.paraglue.source.SourceResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
@@ -26,14 +27,12 @@ import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -188,31 +187,23 @@ public final class IcebergTables {
     Map<List<String>, Object[]> typed = new HashMap<>();
     List<String> names = partitionColumns.stream().map(StructField::name).toList();
     if (!names.isEmpty()) {
+      // Cast to the table's column types (Spark internal values, what the writer takes).
       StructType tableType = SparkSchemaUtil.convert(t.schema());
+      List<StructField> columns = new ArrayList<>();
+      names.forEach(n -> columns.add(tableType.apply(n)));
       Set<List<String>> distinct = new LinkedHashSet<>();
       docs.forEach(d -> distinct.add(d.getPartitionValues()));
-      List<StructField> raw = new ArrayList<>();
-      for (int i = 0; i < names.size(); i++) {
-        raw.add(DataTypes.createStructField("p" + i, DataTypes.StringType, true));
-      }
-      List<Row> rows = new ArrayList<>();
-      distinct.forEach(v -> rows.add(RowFactory.create(v.toArray())));
-      Dataset<Row> values =
-          spark.createDataFrame(rows, new StructType(raw.toArray(new StructField[0])));
-      Column[] cast = new Column[names.size() * 2];
-      for (int i = 0; i < names.size(); i++) {
-        cast[i] = col("p" + i);
-        cast[names.size() + i] = col("p" + i).cast(tableType.apply(names.get(i)).dataType());
-      }
-      for (InternalRow r : values.select(cast).queryExecution().executedPlan().executeCollect()) {
+      int n = names.size();
+      for (InternalRow r :
+          SourceResolver.typedPartitionValues(spark, distinct, columns)
+              .queryExecution()
+              .executedPlan()
+              .executeCollect()) {
         List<String> key = new ArrayList<>();
-        Object[] value = new Object[names.size()];
-        for (int i = 0; i < names.size(); i++) {
-          key.add(r.isNullAt(i) ? null : r.getUTF8String(i).toString());
-          value[i] =
-              r.isNullAt(names.size() + i)
-                  ? null
-                  : r.get(names.size() + i, tableType.apply(names.get(i)).dataType());
+        Object[] value = new Object[n];
+        for (int i = 0; i < n; i++) {
+          key.add(r.isNullAt(n + i) ? null : r.getUTF8String(n + i).toString());
+          value[i] = r.isNullAt(i) ? null : r.get(i, columns.get(i).dataType());
         }
         typed.put(key, value);
       }

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -212,6 +213,32 @@ public final class SourceResolver {
     }
   }
 
+  /**
+   * Partition values as the source's layout gives them (strings, null for a default partition),
+   * cast by Spark to {@code columns}' types: one row per tuple, the typed values under the columns'
+   * names, then each raw string as {@code __raw_<i>}.
+   */
+  public static Dataset<Row> typedPartitionValues(
+      SparkSession spark, Collection<List<String>> tuples, List<StructField> columns) {
+    List<StructField> stringFields = new ArrayList<>();
+    for (StructField f : columns) {
+      stringFields.add(DataTypes.createStructField(f.name(), DataTypes.StringType, true));
+    }
+    List<Row> rows = new ArrayList<>();
+    for (List<String> values : tuples) {
+      rows.add(RowFactory.create(values.toArray()));
+    }
+    Dataset<Row> raw =
+        spark.createDataFrame(rows, new StructType(stringFields.toArray(new StructField[0])));
+    org.apache.spark.sql.Column[] typed = new org.apache.spark.sql.Column[columns.size() * 2];
+    for (int i = 0; i < columns.size(); i++) {
+      StructField f = columns.get(i);
+      typed[i] = raw.col(f.name()).cast(f.dataType()).as(f.name());
+      typed[columns.size() + i] = raw.col(f.name()).as("__raw_" + i);
+    }
+    return raw.select(typed);
+  }
+
   /** Keeps the documents whose partition values pass the filter, evaluated by Spark SQL. */
   private List<SourceDocument> applyFilter(
       List<SourceDocument> docs,
@@ -222,25 +249,12 @@ public final class SourceResolver {
     for (SourceDocument d : docs) {
       byValues.computeIfAbsent(d.getPartitionValues(), k -> new ArrayList<>()).add(d);
     }
-    List<StructField> stringFields = new ArrayList<>();
-    for (StructField f : partitionCols) {
-      stringFields.add(DataTypes.createStructField(f.name(), DataTypes.StringType, true));
-    }
-    List<Row> rows = new ArrayList<>();
-    for (List<String> values : byValues.keySet()) {
-      rows.add(RowFactory.create(values.toArray()));
-    }
-    Dataset<Row> tuples =
-        spark.createDataFrame(rows, new StructType(stringFields.toArray(new StructField[0])));
-    org.apache.spark.sql.Column[] typed = new org.apache.spark.sql.Column[partitionCols.size() * 2];
-    for (int i = 0; i < partitionCols.size(); i++) {
-      StructField f = partitionCols.get(i);
-      typed[i] = tuples.col(f.name()).cast(f.dataType()).as(f.name());
-      typed[partitionCols.size() + i] = tuples.col(f.name()).as("__raw_" + i);
-    }
     List<Row> kept;
     try {
-      kept = tuples.select(typed).where(new org.apache.spark.sql.Column(parsed)).collectAsList();
+      kept =
+          typedPartitionValues(spark, byValues.keySet(), partitionCols)
+              .where(new org.apache.spark.sql.Column(parsed))
+              .collectAsList();
     } catch (Exception e) {
       // AnalysisException is checked to javac but thrown undeclared from Scala.
       if (e instanceof org.apache.spark.sql.AnalysisException a) {

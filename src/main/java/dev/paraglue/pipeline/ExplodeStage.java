@@ -16,15 +16,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
 
@@ -49,27 +42,6 @@ public final class ExplodeStage {
 
   private ExplodeStage() {}
 
-  /**
-   * The rows' schema: the paragraph table's columns, with the text still as its validated UTF-8
-   * bytes (a cast to string in Spark copies them; a Java String would decode and re-encode them)
-   * and partition values still as strings.
-   */
-  public static StructType schema(int partitionColumns) {
-    List<StructField> fields = new ArrayList<>();
-    fields.add(DataTypes.createStructField("doc_id", DataTypes.StringType, false));
-    fields.add(DataTypes.createStructField("paragraph_index", DataTypes.IntegerType, false));
-    fields.add(DataTypes.createStructField("text", DataTypes.BinaryType, false));
-    fields.add(DataTypes.createStructField("line_number", DataTypes.LongType, false));
-    fields.add(DataTypes.createStructField("byte_offset", DataTypes.LongType, false));
-    fields.add(DataTypes.createStructField("byte_length", DataTypes.IntegerType, false));
-    fields.add(DataTypes.createStructField("char_count", DataTypes.IntegerType, false));
-    fields.add(DataTypes.createStructField("run_id", DataTypes.StringType, false));
-    for (int i = 0; i < partitionColumns; i++) {
-      fields.add(DataTypes.createStructField("partition_" + i, DataTypes.StringType, true));
-    }
-    return new StructType(fields.toArray(new StructField[0]));
-  }
-
   /** What a task needs besides its units: where to read, write and report, and the limits. */
   public record Context(
       Broadcast<HadoopConf> conf,
@@ -80,33 +52,6 @@ public final class ExplodeStage {
       long maxParagraphBytes,
       long bufferBytes)
       implements Serializable {}
-
-  /**
-   * Rows of the given units, as a Dataset (to inspect the stage; the job writes them with {@link
-   * #write}); {@code expected} holds pass 1's summary of each byte range by {@link ReadUnits#key},
-   * with range offsets set; whole documents without one validate themselves.
-   */
-  public static Dataset<Row> explode(
-      Dataset<SourceDocument> units, Context context, int partitionColumns) {
-    String runId = context.runId();
-    return units.mapPartitions(
-        (MapPartitionsFunction<SourceDocument, Row>)
-            docs -> {
-              Exploder rows = new Exploder(docs, context);
-              return new Iterator<Row>() {
-                @Override
-                public boolean hasNext() {
-                  return rows.hasNext();
-                }
-
-                @Override
-                public Row next() {
-                  return row(rows.next(), runId);
-                }
-              };
-            },
-        Encoders.row(schema(partitionColumns)));
-  }
 
   /**
    * Writes the rows of the given units to {@code sink}, each task through one writer, and returns
@@ -140,24 +85,6 @@ public final class ExplodeStage {
 
   /** One paragraph of a unit, with its document-global index and line number. */
   record Emitted(SourceDocument doc, Paragraph paragraph, int index, long lineNumber) {}
-
-  private static Row row(Emitted e, String runId) {
-    SourceDocument doc = e.doc();
-    Paragraph p = e.paragraph();
-    Object[] values = new Object[8 + doc.getPartitionValues().size()];
-    values[0] = doc.getDocId();
-    values[1] = e.index();
-    values[2] = p.textBytes();
-    values[3] = e.lineNumber();
-    values[4] = p.byteOffset();
-    values[5] = p.byteLength();
-    values[6] = p.charCount();
-    values[7] = runId;
-    for (int i = 0; i < doc.getPartitionValues().size(); i++) {
-      values[8 + i] = doc.getPartitionValues().get(i);
-    }
-    return RowFactory.create(values);
-  }
 
   /** Iterates the paragraphs of a partition's units, one open unit at a time. */
   static final class Exploder implements Iterator<Emitted> {

@@ -16,7 +16,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
@@ -26,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * The Dataset stages in order. Documents become read units (small ones packed into few tasks, a
  * large one cut into byte ranges; for bzip2, ranges of its compressed bytes). Byte ranges need a
  * first pass ({@link ValidateStage}, {@link #validate}) for the paragraph counts before them; then
- * {@link ExplodeStage} ({@link #explode}) emits the rows of every accepted unit and writes its
- * reassembly in index order: ranges checked against pass 1, whole documents validated as they are
- * read. The explode is lazy: the table commit runs it, and {@link #summaries} afterwards says what
- * it found. Ranged documents' parts are joined afterwards ({@link #rangedDocuments}).
+ * {@link ExplodeStage} ({@link #write}) hands the rows of every accepted unit to a sink (the
+ * table's data files) and writes its reassembly in index order: ranges checked against pass 1,
+ * whole documents validated as they are read; {@link #summaries} afterwards says what it found.
+ * Ranged documents' parts are joined afterwards ({@link #rangedDocuments}).
  */
 public final class ParagraphPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ParagraphPipeline.class);
@@ -253,21 +252,12 @@ public final class ParagraphPipeline implements AutoCloseable {
           });
 
   /**
-   * Lazily, the paragraph rows of the accepted documents (table columns, partition values as
-   * strings), to inspect the stage; evaluating them writes each document's staged output and
-   * records what was found in each whole document ({@link #summaries}).
-   */
-  public Dataset<Row> explode(StagedOutput output, String runId, int partitionColumns) {
-    return ExplodeStage.explode(accepted(), context(output, runId), partitionColumns);
-  }
-
-  /**
    * Reads the accepted documents, writes their paragraph rows to {@code sink} and each document's
    * staged output, and returns what the tasks' writers handed back; {@link #summaries} then says
-   * what was found in each whole document.
+   * what was found in each whole document (over every write: a document read again, by a recomputed
+   * task or a second write, must be found the same).
    */
   public <F> List<F> write(StagedOutput output, String runId, ParagraphSink<F> sink) {
-    found.reset();
     return ExplodeStage.write(accepted(), context(output, runId), sink).collect();
   }
 
@@ -285,16 +275,8 @@ public final class ParagraphPipeline implements AutoCloseable {
   }
 
   /**
-   * Forgets what an earlier evaluation of {@link #explode} found (before it is evaluated again).
-   */
-  public void startExplode() {
-    found.reset();
-  }
-
-  /**
-   * The summary of every document read, by doc id, once {@link #write} has run (or the rows of
-   * {@link #explode} have been evaluated). A document read more than once (a recomputed task) must
-   * have been found the same.
+   * The summary of every document read, by doc id, once {@link #write} has run. A document read
+   * more than once must have been found the same.
    */
   public Map<String, DocumentSummary> summaries() {
     Map<String, DocumentSummary> out = new HashMap<>(rangedSummaries);

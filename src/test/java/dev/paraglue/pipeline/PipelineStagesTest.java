@@ -24,7 +24,6 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.CollectionAccumulator;
@@ -136,19 +135,63 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
       List<SourceDocument> units, Map<String, DocumentSummary> expected, String run) {
     DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), run);
     JavaSparkContext jsc = new JavaSparkContext(sc());
-    return ExplodeStage.explode(
-            spark().createDataset(units, Encoders.bean(SourceDocument.class)).coalesce(1),
-            new ExplodeStage.Context(
-                hadoopConf(),
-                jsc.broadcast(new HashMap<>(expected)),
-                found,
-                writer,
-                run,
-                1024,
-                bufferBytes),
-            1)
-        .withColumn("text", org.apache.spark.sql.functions.col("text").cast("string"))
-        .collectAsList();
+    return new java.util.ArrayList<>(
+        ExplodeStage.write(
+                spark().createDataset(units, Encoders.bean(SourceDocument.class)).coalesce(1),
+                new ExplodeStage.Context(
+                    hadoopConf(),
+                    jsc.broadcast(new HashMap<>(expected)),
+                    found,
+                    writer,
+                    run,
+                    1024,
+                    bufferBytes),
+                new RowSink(run))
+            .collect());
+  }
+
+  /**
+   * A sink that hands each paragraph back as a row of the paragraph table's columns, text as a
+   * string, then the first partition value.
+   */
+  static final class RowSink implements ParagraphSink<Row> {
+    private static final long serialVersionUID = 1L;
+    private final String run;
+
+    RowSink(String run) {
+      this.run = run;
+    }
+
+    @Override
+    public ParagraphSink.Writer<Row> open(int partitionId, long taskAttemptId) {
+      List<Row> rows = new java.util.ArrayList<>();
+      return new ParagraphSink.Writer<>() {
+        @Override
+        public void write(SourceDocument doc, Paragraph p, int index, long lineNumber) {
+          rows.add(
+              org.apache.spark.sql.RowFactory.create(
+                  doc.getDocId(),
+                  index,
+                  p.text(),
+                  lineNumber,
+                  p.byteOffset(),
+                  p.byteLength(),
+                  p.charCount(),
+                  run,
+                  doc.getPartitionValues().isEmpty() ? null : doc.getPartitionValues().get(0)));
+        }
+
+        @Override
+        public List<Row> finish() {
+          return rows;
+        }
+
+        @Override
+        public void abort() {
+          rows.clear();
+        }
+      };
+    }
   }
 
   @Test
@@ -223,21 +266,18 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
     DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), "run4");
     try (ParagraphPipeline pipeline = new ParagraphPipeline(spark(), 1024)) {
       pipeline.validate(docs);
-      Dataset<Row> rows = pipeline.explode(writer, "run4", 1);
-      rows.count();
-      rows.count(); // a recomputation finds the same: one summary per document
+      pipeline.write(writer, "run4", new RowSink("run4"));
+      pipeline.write(
+          writer, "run4", new RowSink("run4")); // a second read finds the same: one summary
       Map<String, DocumentSummary> s = pipeline.summaries();
       assertThat(s).hasSize(4);
       assertThat(s.get("d/bad.txt").getReason()).isEqualTo("invalid-utf8");
 
       Files.write(dir.resolve("a/crlf.txt"), "one\r\ntwo\r\n\r\nthreE\r\n".getBytes(UTF_8));
-      rows.count(); // ... unless the document changed in between
+      pipeline.write(
+          writer, "run4", new RowSink("run4")); // ... unless the document changed between
       assertThatThrownBy(pipeline::summaries)
           .hasMessageStartingWith("Cannot record document a/crlf.txt: two reads of it disagree");
-
-      pipeline.startExplode(); // a new attempt forgets the earlier ones
-      rows.count();
-      assertThat(pipeline.summaries().get("a/crlf.txt").ok()).isTrue();
     }
   }
 
@@ -328,15 +368,14 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
       int count = pipeline.rangedDocuments().get(doc.getDocId());
       assertThat(count).isGreaterThan(1);
       DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), run);
-      pipeline.startExplode();
-      List<Row> rows = new java.util.ArrayList<>(pipeline.explode(writer, run, 1).collectAsList());
+      List<Row> rows = new java.util.ArrayList<>(pipeline.write(writer, run, new RowSink(run)));
       rows.sort((x, y) -> Integer.compare(x.getInt(1), y.getInt(1)));
       assertThat(rows).hasSize(split.size());
       for (int i = 0; i < split.size(); i++) {
         Row row = rows.get(i);
         Paragraph e = split.get(i);
         assertThat(row.getInt(1)).isEqualTo(i);
-        assertThat(new String((byte[]) row.get(2), UTF_8)).isEqualTo(e.text());
+        assertThat(row.getString(2)).isEqualTo(e.text());
         assertThat(row.getLong(3)).as("line of paragraph %d", i).isEqualTo(e.lineNumber());
         assertThat(row.getLong(4)).as("offset of paragraph %d", i).isEqualTo(e.byteOffset());
       }

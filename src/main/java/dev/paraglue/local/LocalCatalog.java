@@ -1,13 +1,11 @@
 package dev.paraglue.local;
 
+import dev.paraglue.sink.EmbeddedMetastore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.apache.hadoop.hive.conf.HiveConf;
-import org.apache.hadoop.hive.metastore.txn.TxnDbUtil;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -60,7 +58,7 @@ public final class LocalCatalog {
     }
     System.setProperty("derby.system.home", abs.toString());
     System.setProperty("derby.stream.error.file", abs.resolve("derby.log").toString());
-    prepareLockTables(abs);
+    EmbeddedMetastore.prepare(derbyUrl(abs));
     SparkSession.Builder b = SparkSession.builder();
     return s3(b, System.getenv("PARAGLUE_S3_ENDPOINT"))
         .master(master)
@@ -90,37 +88,10 @@ public final class LocalCatalog {
 
   /** True when the local metastore has this table already. */
   static boolean hasTable(Path home, String table) {
-    try (Connection c = DriverManager.getConnection(derbyUrl(home));
-        ResultSet rs = c.getMetaData().getTables(null, null, table, null)) {
-      return rs.next();
+    try (Connection c = DriverManager.getConnection(derbyUrl(home))) {
+      return EmbeddedMetastore.hasTable(c, table);
     } catch (SQLException e) {
       return false;
-    }
-  }
-
-  /**
-   * Spark's embedded metastore never creates Hive's lock tables, and Iceberg's first commit would
-   * block on them; create them once, on the same Derby database.
-   */
-  static void prepareLockTables(Path home) {
-    String url = derbyUrl(home);
-    try (Connection c = DriverManager.getConnection(url);
-        ResultSet rs = c.getMetaData().getTables(null, null, "HIVE_LOCKS", null)) {
-      if (rs.next()) {
-        return;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "Cannot open the local metastore at " + url + ": " + e.getMessage(), e);
-    }
-    HiveConf conf = new HiveConf();
-    conf.set("javax.jdo.option.ConnectionURL", url);
-    conf.set("javax.jdo.option.ConnectionDriverName", "org.apache.derby.jdbc.EmbeddedDriver");
-    try {
-      TxnDbUtil.prepDb(conf);
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          "Cannot create the metastore lock tables at " + url + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,0 +1,115 @@
+package dev.paraglue.sink;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.hadoop.hive.conf.HiveConf;
+import org.apache.hadoop.hive.metastore.txn.TxnDbUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an embedded Hive metastore on Derby (a laptop, a test, spark-submit without a metastore
+ * service) needs before Iceberg can commit through it. Never used with the Glue Data Catalog or a
+ * metastore service.
+ *
+ * <ul>
+ *   <li>Hive's lock tables: Spark's embedded metastore never creates them, and Iceberg's first
+ *       commit would block on them.
+ *   <li>Locks left by a process that died holding them (SIGKILL, OOM, a laptop put to sleep inside
+ *       a commit or a table creation). Embedded Derby admits one JVM per database (a second one
+ *       fails to boot it), so before this JVM starts its first session every lock in the database
+ *       belongs to a process that is gone: they are released, once per JVM and database, before
+ *       anything of this JVM can take one. Two runs in one JVM still exclude each other.
+ * </ul>
+ */
+public final class EmbeddedMetastore {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMetastore.class);
+  private static final Set<String> PREPARED = new HashSet<>();
+
+  private EmbeddedMetastore() {}
+
+  /**
+   * Makes the Derby metastore at {@code jdbcUrl} ready for Iceberg's commits: its lock tables exist
+   * and locks of dead processes are released. Call before the first session of the JVM uses it.
+   * Only the first call per URL in a JVM does anything.
+   *
+   * @throws IllegalStateException when the database cannot be opened, e.g. because another process
+   *     has it open
+   */
+  public static synchronized void prepare(String jdbcUrl) {
+    if (!PREPARED.add(jdbcUrl)) {
+      return;
+    }
+    boolean hasLockTables;
+    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+      hasLockTables = hasTable(c, "HIVE_LOCKS");
+      if (hasLockTables) {
+        releaseDeadLocks(c);
+      }
+    } catch (SQLException e) {
+      PREPARED.remove(jdbcUrl);
+      throw new IllegalStateException(openFailure(jdbcUrl, e), e);
+    }
+    if (!hasLockTables) {
+      createLockTables(jdbcUrl);
+    }
+  }
+
+  private static String openFailure(String jdbcUrl, SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && "XSDB6".equals(s.getSQLState())) {
+        return "Cannot open the local metastore at "
+            + jdbcUrl
+            + ": another process has it open (a run, a query or the API server on the same home);"
+            + " an embedded metastore admits one at a time";
+      }
+    }
+    return "Cannot open the local metastore at " + jdbcUrl + ": " + e.getMessage();
+  }
+
+  /** True when the database has this table. */
+  public static boolean hasTable(Connection c, String table) throws SQLException {
+    try (ResultSet rs = c.getMetaData().getTables(null, null, table, null)) {
+      return rs.next();
+    }
+  }
+
+  private static void releaseDeadLocks(Connection c) throws SQLException {
+    StringBuilder tables = new StringBuilder();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT HL_DB, HL_TABLE FROM HIVE_LOCKS")) {
+      while (rs.next()) {
+        tables.append(tables.length() == 0 ? "" : ", ").append(rs.getString(1));
+        tables.append('.').append(rs.getString(2));
+      }
+    }
+    if (tables.length() == 0) {
+      return;
+    }
+    try (Statement s = c.createStatement()) {
+      int released = s.executeUpdate("DELETE FROM HIVE_LOCKS");
+      LOG.warn(
+          "Released {} metastore lock(s) left by a process that ended inside a commit or a table"
+              + " creation: {}",
+          released,
+          tables);
+    }
+  }
+
+  private static void createLockTables(String jdbcUrl) {
+    HiveConf conf = new HiveConf();
+    conf.set("javax.jdo.option.ConnectionURL", jdbcUrl);
+    conf.set("javax.jdo.option.ConnectionDriverName", "org.apache.derby.jdbc.EmbeddedDriver");
+    try {
+      TxnDbUtil.prepDb(conf);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "Cannot create the metastore lock tables at " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -87,6 +87,7 @@ class KillAndRerunIT {
             "-D" + Failpoint.POINTS + "=" + (point == null ? failures : point + "=wait"),
             "-D" + ChildRun.MASTER + "=" + master,
             "-D" + Failpoint.DIR + "=" + failpoints,
+            "-D" + MetastoreFailpoints.LISTENERS + "=" + MetastoreFailpoints.class.getName(),
             ChildRun.class.getName(),
             home.toString(),
             dump == null ? "-" : dump.toString(),
@@ -255,6 +256,64 @@ class KillAndRerunIT {
     killAt("publish.after");
     nothingHalfWritten(List.of(first, second));
     exactly(second, rerun());
+  }
+
+  /**
+   * Killed holding the table's metastore lock: inside the creation of each table and inside each
+   * commit (the rows, the ledger, and a replacement of earlier rows through a branch). Each next
+   * run releases the dead run's lock and goes on; a lock that stayed would time out its commit.
+   */
+  @Test
+  void killedInsideTableCreationAndEachCommit_theNextRunIsNotBlocked_andExact() throws Exception {
+    setUp("paraglue-lock");
+    Map<String, Expected> first = expected(raw);
+    killAt("metastore.create_table@k.paragraphs");
+    killAt("metastore.create_table@k.documents");
+    killAt("metastore.alter_table@k.paragraphs");
+    nothingHalfWritten(List.of(first));
+    killAt("metastore.alter_table@k.documents");
+    nothingHalfWritten(List.of(first));
+    assertThat(Files.readString(home.resolve("child-" + children + ".log")))
+        .contains("Released 1 metastore lock(s) left by a process that ended")
+        .doesNotContain("Waiting for lock");
+    exactly(first, rerun());
+
+    write("a.txt", "alpha, now alone\n".getBytes(UTF_8));
+    write("new.txt", "brand new\n".getBytes(UTF_8));
+    Map<String, Expected> second = expected(raw);
+    killAt("metastore.alter_table@k.paragraphs");
+    nothingHalfWritten(List.of(first, second));
+    exactly(second, rerun());
+  }
+
+  /**
+   * Runs killed at random moments, the sources changing between some of them, then one run to the
+   * end: exact. {@code -Dparaglue.test.kills=N} kills more often (default 4), {@code
+   * -Dparaglue.test.seed=S} repeats a sequence; the seed is printed.
+   */
+  @Test
+  void killedAtRandomMoments_thenRerun_isExact() throws Exception {
+    setUp("paraglue-random");
+    long seed = Long.getLong("paraglue.test.seed", System.nanoTime());
+    System.out.println("KillAndRerunIT random kills: -Dparaglue.test.seed=" + seed);
+    java.util.Random random = new java.util.Random(seed);
+    List<Map<String, Expected>> versions = new ArrayList<>(List.of(expected(raw)));
+    for (int i = 0; i < Integer.getInteger("paraglue.test.kills", 4); i++) {
+      if (random.nextBoolean()) {
+        write("changing-" + random.nextInt(3) + ".txt", ("v" + i + "\n\npara\n").getBytes(UTF_8));
+        versions.add(expected(raw));
+      }
+      Process p = start(null, null);
+      // The moment is the input here, not an expectation: a run takes 8-20 s on 2 cores.
+      if (p.waitFor(random.nextInt(15_000), TimeUnit.MILLISECONDS)) {
+        assertThat(p.exitValue()).as("a run not killed succeeds:%n%s", logTail()).isZero();
+      } else {
+        p.destroyForcibly();
+        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+      }
+      nothingHalfWritten(versions);
+    }
+    exactly(versions.get(versions.size() - 1), rerun());
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.paraglue.pipeline.VerificationException;
 import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.sink.IcebergTables;
 import dev.paraglue.sink.ParagraphFiles;
+import dev.paraglue.sink.ResultSettings;
 import dev.paraglue.sink.RunReport;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.source.SourcePlan;
@@ -147,7 +148,8 @@ public final class JobRunner {
   private void execute(JobArguments args, RunReport report) {
     String runId = report.runId();
     Configuration conf = hadoopConf();
-    requireWritable(args.outputPath(), conf);
+    ResultSettings settings =
+        new ResultSettings(qualifiedOutput(args.outputPath(), conf), args.maxParagraphBytes());
     LOG.info("Run {} starting", runId);
     SourcePlan plan = stage(report, "resolve", () -> new SourceResolver(spark).resolve(args));
     report.count("listed", plan.listed());
@@ -168,7 +170,7 @@ public final class JobRunner {
     Set<String> previouslyRejected = new HashSet<>();
     for (SourceDocument d : plan.documents()) {
       Row entry = ledger.get(d.getDocId());
-      if (!args.incremental() || !IcebergTables.unchanged(d, entry)) {
+      if (!args.incremental() || !IcebergTables.unchanged(d, entry, settings)) {
         toRead.add(d);
         if (entry != null && IcebergTables.wasRejected(entry)) {
           previouslyRejected.add(d.getDocId());
@@ -185,7 +187,7 @@ public final class JobRunner {
         toRead.size(),
         plan.refused().size());
 
-    RunOutcome outcome = new RunOutcome(runId, new Timestamp(System.currentTimeMillis()));
+    RunOutcome outcome = new RunOutcome(runId, new Timestamp(System.currentTimeMillis()), settings);
     plan.refused().forEach((d, r) -> outcome.rejected(d, DocumentSummary.rejected(r), report));
     DocumentWriter writer = new DocumentWriter(args.outputPath(), runId);
     removeStaleStaging(writer, conf, report);
@@ -363,10 +365,15 @@ public final class JobRunner {
     }
   }
 
-  /** Fails before any read when the output path's file system cannot be reached. */
-  private static void requireWritable(String outputPath, Configuration conf) {
+  /**
+   * The output path qualified by its file system, without a trailing slash: one place, one
+   * spelling. Fails before any read when the file system cannot be reached.
+   */
+  private static String qualifiedOutput(String outputPath, Configuration conf) {
     try {
-      new org.apache.hadoop.fs.Path(outputPath).getFileSystem(conf);
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(outputPath);
+      String q = p.getFileSystem(conf).makeQualified(p).toString();
+      return q.endsWith("/") && q.length() > 1 ? q.substring(0, q.length() - 1) : q;
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "Cannot use --output_path " + outputPath + ": " + oneLine(e), e);

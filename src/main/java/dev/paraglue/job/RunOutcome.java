@@ -3,6 +3,7 @@ package dev.paraglue.job;
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.sink.IcebergTables;
+import dev.paraglue.sink.ResultSettings;
 import dev.paraglue.sink.RunReport;
 import dev.paraglue.source.SourceDocument;
 import java.io.IOException;
@@ -26,19 +27,21 @@ final class RunOutcome {
 
   private final String runId;
   private final Timestamp processedAt;
+  private final ResultSettings settings;
   private final List<SourceDocument> accepted = new ArrayList<>();
   private final List<SourceDocument> rejected = new ArrayList<>();
   private final List<RunReport.Problem> problems = new ArrayList<>();
   private final List<Row> ledgerRows = new ArrayList<>();
 
-  RunOutcome(String runId, Timestamp processedAt) {
+  RunOutcome(String runId, Timestamp processedAt, ResultSettings settings) {
     this.runId = runId;
     this.processedAt = processedAt;
+    this.settings = settings;
   }
 
   void rejected(SourceDocument d, DocumentSummary s, RunReport report) {
     rejected.add(d);
-    ledgerRows.add(IcebergTables.documentRow(d, s, null, runId, processedAt));
+    ledgerRows.add(IcebergTables.documentRow(d, s, null, runId, processedAt, settings));
     RunReport.Problem problem =
         new RunReport.Problem(
             d.getDocId(), d.getUri(), s.getReason(), s.getReasonOffset(), s.getReasonDetail());
@@ -60,7 +63,8 @@ final class RunOutcome {
     report.count("paragraphs", report.count("paragraphs") + s.getParagraphs());
     report.count("bytes_out", report.count("bytes_out") + s.getOutputBytes());
     ledgerRows.add(
-        IcebergTables.documentRow(d, s, writer.publishedUri(d.getOutputKey()), runId, processedAt));
+        IcebergTables.documentRow(
+            d, s, writer.publishedUri(d.getOutputKey()), runId, processedAt, settings));
   }
 
   /**

@@ -54,7 +54,15 @@ public final class IcebergTables {
       "doc_id string, source_uri string, source_size bigint, source_modified timestamp,"
           + " status string, reason string, reason_offset bigint, reason_detail string,"
           + " paragraph_count int, output_uri string, output_bytes bigint, checksum bigint,"
-          + " run_id string, processed_at timestamp";
+          + " run_id string, processed_at timestamp, output_path string,"
+          + " max_paragraph_bytes bigint";
+
+  /**
+   * Ledger columns added after the first release, with their types: a documents table made before
+   * gains them (null in its old rows, which then count as changed once).
+   */
+  private static final Map<String, String> LATER_DOCUMENT_COLUMNS =
+      Map.of("output_path", "string", "max_paragraph_bytes", "bigint");
 
   /** Properties of both tables. */
   private static final String PROPERTIES =
@@ -119,18 +127,35 @@ public final class IcebergTables {
     LOG.info("Created paragraph table {}", table);
   }
 
+  /** Creates the documents table when missing; adds the ledger columns an older one lacks. */
   public void ensureDocumentsTable(String table) {
-    if (!exists(table)) {
-      createDatabase(table);
-      spark.sql(
-          "CREATE TABLE "
-              + table
-              + " ("
-              + DOCUMENT_COLUMNS
-              + ") USING iceberg TBLPROPERTIES ("
-              + PROPERTIES
-              + ")");
-      LOG.info("Created documents table {}", table);
+    if (exists(table)) {
+      addMissingColumns(table, LATER_DOCUMENT_COLUMNS);
+      return;
+    }
+    createDatabase(table);
+    spark.sql(
+        "CREATE TABLE "
+            + table
+            + " ("
+            + DOCUMENT_COLUMNS
+            + ") USING iceberg TBLPROPERTIES ("
+            + PROPERTIES
+            + ")");
+    LOG.info("Created documents table {}", table);
+  }
+
+  private void addMissingColumns(String table, Map<String, String> columns) {
+    List<String> have = List.of(spark.table(table).schema().fieldNames());
+    List<String> add =
+        columns.entrySet().stream()
+            .filter(c -> !have.contains(c.getKey()))
+            .map(c -> "`" + c.getKey() + "` " + c.getValue())
+            .sorted()
+            .toList();
+    if (!add.isEmpty()) {
+      spark.sql("ALTER TABLE " + table + " ADD COLUMNS (" + String.join(", ", add) + ")");
+      LOG.info("Added ledger columns {} to {}", add, table);
     }
   }
 
@@ -142,16 +167,31 @@ public final class IcebergTables {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + table.substring(0, table.indexOf('.')));
   }
 
-  /** True when the ledger says this source is unchanged since it was processed or rejected. */
-  public static boolean unchanged(SourceDocument d, Row entry) {
-    if (entry == null || entry.isNullAt(2) || entry.isNullAt(3)) {
+  /**
+   * True when the ledger says this document's result would be what it was: the source (URI, size,
+   * modification time) and the settings that decide the result are those it was processed or
+   * rejected with.
+   */
+  public static boolean unchanged(SourceDocument d, Row entry, ResultSettings settings) {
+    if (entry == null || anyNull(entry, 2, 3, 5, 6)) {
       return false;
     }
     String status = entry.getString(4);
     return d.getUri().equals(entry.getString(1))
         && d.getSize() == entry.getLong(2)
         && entry.getTimestamp(3).getTime() == d.getModified()
-        && (DocumentSummary.OK.equals(status) || DocumentSummary.REJECTED.equals(status));
+        && (DocumentSummary.OK.equals(status) || DocumentSummary.REJECTED.equals(status))
+        && settings.outputPath().equals(entry.getString(5))
+        && settings.maxParagraphBytes() == entry.getLong(6);
+  }
+
+  private static boolean anyNull(Row r, int... fields) {
+    for (int f : fields) {
+      if (r.isNullAt(f)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True when a ledger entry records a rejection. */
@@ -168,7 +208,14 @@ public final class IcebergTables {
     for (Row r :
         spark
             .table(table)
-            .select("doc_id", "source_uri", "source_size", "source_modified", "status")
+            .select(
+                "doc_id",
+                "source_uri",
+                "source_size",
+                "source_modified",
+                "status",
+                "output_path",
+                "max_paragraph_bytes")
             .collectAsList()) {
       out.put(r.getString(0), r);
     }
@@ -341,7 +388,12 @@ public final class IcebergTables {
 
   /** A documents table row, in {@link #DOCUMENT_COLUMNS} order. */
   public static Row documentRow(
-      SourceDocument d, DocumentSummary s, String outputUri, String runId, Timestamp processedAt) {
+      SourceDocument d,
+      DocumentSummary s,
+      String outputUri,
+      String runId,
+      Timestamp processedAt,
+      ResultSettings settings) {
     return RowFactory.create(
         d.getDocId(),
         d.getUri(),
@@ -356,7 +408,9 @@ public final class IcebergTables {
         s.ok() ? s.getOutputBytes() : null,
         s.ok() ? s.getChecksum() : null,
         runId,
-        processedAt);
+        processedAt,
+        settings.outputPath(),
+        settings.maxParagraphBytes());
   }
 
   /**

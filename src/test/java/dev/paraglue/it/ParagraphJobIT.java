@@ -12,6 +12,7 @@ import dev.paraglue.job.RunResult;
 import dev.paraglue.local.LocalCatalog;
 import dev.paraglue.pipeline.ExplodeStage;
 import dev.paraglue.pipeline.ParagraphPipeline;
+import dev.paraglue.sink.RunReport;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
@@ -114,10 +115,11 @@ class ParagraphJobIT {
                 "--paragraph_table",
                 db + ".paragraphs",
                 "--documents_table",
-                db + ".documents",
-                "--max_paragraph_bytes",
-                "1000"));
+                db + ".documents"));
     a.addAll(List.of(more));
+    if (!a.contains("--max_paragraph_bytes")) {
+      a.addAll(List.of("--max_paragraph_bytes", "1000"));
+    }
     return a.toArray(new String[0]);
   }
 
@@ -287,6 +289,51 @@ class ParagraphJobIT {
                     "SELECT doc_id, paragraph_index FROM incr.paragraphs GROUP BY 1, 2 HAVING count(*) > 1")
                 .count())
         .isZero();
+
+    unchangedMeansTheSameResult(raw, out);
+  }
+
+  /**
+   * A document is unchanged only when its source and what decides its result are: a new output path
+   * gets every document written there, a raised paragraph limit retries the documents it rejected,
+   * and the same settings again skip everything.
+   */
+  private void unchangedMeansTheSameResult(Path raw, Path out) throws IOException {
+    Path elsewhere = home.resolve("incr/elsewhere");
+    RunResult moved = run(args("incr", elsewhere, "--source_table", "incr.raw"));
+    assertThat(moved.exitCode()).as(moved.message()).isZero();
+    assertThat(moved.report().get().count("skipped_unchanged")).isZero();
+    for (String doc : List.of("dt=2026-11-01/crlf.txt", "dt=2026-11-01/cjk.txt")) {
+      assertThat(elsewhere.resolve("documents/" + doc))
+          .hasSameBinaryContentAs(out.resolve("documents/" + doc));
+    }
+    assertThat(elsewhere.resolve("_rejected/dt=2026-11-02/huge-paragraph.txt.json")).exists();
+    assertThat(
+            run(args("incr", elsewhere, "--source_table", "incr.raw"))
+                .report()
+                .get()
+                .count("skipped_unchanged"))
+        .isEqualTo(13);
+
+    RunResult raised =
+        run(args("incr", elsewhere, "--source_table", "incr.raw", "--max_paragraph_bytes", "4000"));
+    assertThat(raised.exitCode()).as(raised.message()).isZero();
+    assertThat(raised.report().get().count("skipped_unchanged")).isZero();
+    assertThat(raised.report().get().rejected())
+        .extracting(RunReport.Problem::docId)
+        .doesNotContain("dt=2026-11-02/huge-paragraph.txt");
+    assertThat(elsewhere.resolve("_rejected/dt=2026-11-02/huge-paragraph.txt.json")).doesNotExist();
+    assertThat(Files.readString(elsewhere.resolve("documents/dt=2026-11-02/huge-paragraph.txt")))
+        .isEqualTo("short\n\n" + "y".repeat(2000) + "\n");
+    assertThat(rowsByDoc("incr.paragraphs").get("dt=2026-11-02/huge-paragraph.txt")).hasSize(2);
+    Row ledger =
+        spark
+            .sql(
+                "SELECT output_path, max_paragraph_bytes FROM incr.documents"
+                    + " WHERE doc_id = 'dt=2026-11-02/huge-paragraph.txt'")
+            .first();
+    assertThat(ledger.getString(0)).isEqualTo("file:" + elsewhere.toAbsolutePath());
+    assertThat(ledger.getLong(1)).isEqualTo(4000L);
   }
 
   @Test

@@ -165,7 +165,14 @@ public final class JobRunner {
           return null;
         });
     // Read even when not incremental: it says which documents had a rejection to clear.
-    Map<String, Row> ledger = stage(report, "ledger", () -> tables.ledger(args.documentsTable()));
+    Map<String, Row> ledger =
+        stage(
+            report,
+            "ledger",
+            () ->
+                tables.ledger(
+                    args.documentsTable(),
+                    plan.documents().stream().map(SourceDocument::getDocId).toList()));
     List<SourceDocument> toRead = new ArrayList<>();
     Set<String> previouslyRejected = new HashSet<>();
     for (SourceDocument d : plan.documents()) {

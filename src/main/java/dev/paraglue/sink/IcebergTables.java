@@ -1,7 +1,5 @@
 package dev.paraglue.sink;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.source.SourceResolver;
@@ -17,7 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
@@ -26,12 +25,14 @@ import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.SparkSchemaUtil;
-import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -64,12 +65,26 @@ public final class IcebergTables {
   private static final Map<String, String> LATER_DOCUMENT_COLUMNS =
       Map.of("output_path", "string", "max_paragraph_bytes", "bigint");
 
+  /**
+   * How both tables are written. Replaced rows are deleted merge-on-read (position delete files,
+   * one per data file: what Athena writes and reads, and what maintenance compacts away), so a run
+   * writes what changed instead of rewriting every data file holding one of its documents.
+   */
+  private static final Map<String, String> WRITE_PROPERTIES =
+      Map.of(
+          "write.merge.mode", "merge-on-read",
+          "write.delete.mode", "merge-on-read",
+          "write.update.mode", "merge-on-read",
+          "write.delete.granularity", "file");
+
   /** Properties of both tables. */
   private static final String PROPERTIES =
       "'format-version'='2', 'write.distribution-mode'='none',"
-          + " 'write.parquet.compression-codec'='zstd', 'write.parquet.compression-level'='1',"
-          + " 'write.merge.mode'='copy-on-write', 'write.delete.mode'='copy-on-write',"
-          + " 'write.update.mode'='copy-on-write'";
+          + " 'write.parquet.compression-codec'='zstd', 'write.parquet.compression-level'='1', "
+          + WRITE_PROPERTIES.entrySet().stream()
+              .sorted(Map.Entry.comparingByKey())
+              .map(e -> "'" + e.getKey() + "'='" + e.getValue() + "'")
+              .collect(Collectors.joining(", "));
 
   /**
    * No min/max statistics or metrics for paragraph text: nobody prunes files by the range of their
@@ -102,6 +117,7 @@ public final class IcebergTables {
                 + ": it lacks the source partition columns "
                 + missing);
       }
+      setWriteProperties(table);
       return;
     }
     createDatabase(table);
@@ -123,7 +139,7 @@ public final class IcebergTables {
         .append(", ")
         .append(TEXT_STATS_OFF)
         .append(')');
-    spark.sql(ddl.toString());
+    create(table, ddl.toString());
     LOG.info("Created paragraph table {}", table);
   }
 
@@ -131,10 +147,12 @@ public final class IcebergTables {
   public void ensureDocumentsTable(String table) {
     if (exists(table)) {
       addMissingColumns(table, LATER_DOCUMENT_COLUMNS);
+      setWriteProperties(table);
       return;
     }
     createDatabase(table);
-    spark.sql(
+    create(
+        table,
         "CREATE TABLE "
             + table
             + " ("
@@ -143,6 +161,46 @@ public final class IcebergTables {
             + PROPERTIES
             + ")");
     LOG.info("Created documents table {}", table);
+  }
+
+  /**
+   * Runs a CREATE TABLE. Iceberg reports any failure to commit a new table's first metadata (the
+   * table's metastore lock not granted, the catalog refusing) as "already exists" and drops the
+   * cause; when the table then does not exist, this says so instead. When another run created it
+   * meanwhile, that is fine.
+   */
+  private void create(String table, String ddl) {
+    try {
+      spark.sql(ddl);
+    } catch (Exception e) { // AnalysisException is checked, and Scala throws it undeclared
+      if (!(e instanceof TableAlreadyExistsException)) {
+        throw e;
+      }
+      if (!exists(table)) {
+        throw new IllegalStateException(
+            "Cannot create table "
+                + table
+                + ": the catalog did not take its first commit (Spark reports that as 'already"
+                + " exists'); look for a lock on it or a refused write in the log",
+            e);
+      }
+      LOG.info("Table {} was created by another run meanwhile", table);
+    }
+  }
+
+  /** Brings the write properties of a table made by an earlier version to today's. */
+  private void setWriteProperties(String table) {
+    Map<String, String> have = icebergTable(table).properties();
+    List<String> set =
+        WRITE_PROPERTIES.entrySet().stream()
+            .filter(e -> !e.getValue().equals(have.get(e.getKey())))
+            .map(e -> "'" + e.getKey() + "'='" + e.getValue() + "'")
+            .sorted()
+            .toList();
+    if (!set.isEmpty()) {
+      spark.sql("ALTER TABLE " + table + " SET TBLPROPERTIES (" + String.join(", ", set) + ")");
+      LOG.info("Set {} on {}", set, table);
+    }
   }
 
   private void addMissingColumns(String table, Map<String, String> columns) {
@@ -199,13 +257,16 @@ public final class IcebergTables {
     return DocumentSummary.REJECTED.equals(entry.getString(4));
   }
 
-  /** The ledger: the latest row of every document in the documents table, by doc id. */
-  public Map<String, Row> ledger(String table) {
+  /**
+   * The ledger rows of the given documents, by doc id: a join with the documents table, so a run
+   * holds the rows of the documents it listed, not the whole table.
+   */
+  public Map<String, Row> ledger(String table, Collection<String> docIds) {
     Map<String, Row> out = new HashMap<>();
-    if (icebergTable(table).currentSnapshot() == null) {
+    if (docIds.isEmpty() || icebergTable(table).currentSnapshot() == null) {
       return out; // a new table: nothing to plan a scan of
     }
-    for (Row r :
+    Dataset<Row> rows =
         spark
             .table(table)
             .select(
@@ -216,10 +277,16 @@ public final class IcebergTables {
                 "status",
                 "output_path",
                 "max_paragraph_bytes")
-            .collectAsList()) {
+            .join(docIdFrame(docIds), "doc_id");
+    for (Row r : rows.collectAsList()) {
       out.put(r.getString(0), r);
     }
     return out;
+  }
+
+  /** Doc ids as a one-column frame, to join with: never spelled out in SQL text. */
+  private Dataset<Row> docIdFrame(Collection<String> docIds) {
+    return spark.createDataset(new ArrayList<>(docIds), Encoders.STRING()).toDF("doc_id");
   }
 
   /**
@@ -261,10 +328,10 @@ public final class IcebergTables {
   /**
    * Makes {@code files} (of {@link #paragraphFiles} or {@link #documentFiles}) the rows of the
    * given documents, in one commit validated against what other runs committed meanwhile: when some
-   * of the documents already have rows, those are deleted first on a private branch
-   * (copy-on-write), and the branch's changes and the new files reach main together. Fails with
-   * Iceberg's ValidationException, never duplicating, when another run committed rows of any of
-   * them since.
+   * of the documents already have rows, those are deleted first on a private branch (position
+   * deletes, merge-on-read), and the branch's delete files and the new data files reach main in one
+   * row delta. Fails with Iceberg's ValidationException, never duplicating, when another run
+   * committed rows or deletes of any of them since, or removed a data file the deletes point at.
    */
   public void replaceRows(
       String table, List<DataFile> files, Collection<String> docIds, Runnable beforeCommit) {
@@ -272,48 +339,98 @@ public final class IcebergTables {
       return;
     }
     Snapshot base = refreshedBase(table);
-    Column inDocs = col("doc_id").isin(docIds.toArray());
+    Dataset<Row> ids = docIdFrame(docIds);
     boolean existing =
-        base != null && !spark.table(table).where(inDocs).select("doc_id").limit(1).isEmpty();
+        base != null && !spark.table(table).select("doc_id").join(ids, "doc_id").isEmpty();
     String branch = existing ? createBranch(table, base) : null;
     try {
-      Table t = icebergTable(table);
-      List<DataFile> deleted = new ArrayList<>();
-      List<DataFile> added = new ArrayList<>(files);
-      if (branch != null) {
-        String ids = docIds.stream().map(IcebergTables::literal).collect(Collectors.joining(", "));
-        spark.sql("DELETE FROM " + table + ".branch_" + branch + " WHERE doc_id IN (" + ids + ")");
-        t.refresh();
-        Snapshot staged = t.snapshot(branch);
-        if (staged.snapshotId() != base.snapshotId()) {
-          staged.removedDataFiles(t.io()).forEach(deleted::add);
-          staged.addedDataFiles(t.io()).forEach(added::add);
-        }
-      }
+      StagedChanges staged =
+          branch == null ? StagedChanges.NONE : deleteOnBranch(table, branch, ids, base);
       beforeCommit.run();
+      Table t = icebergTable(table);
       t.refresh();
-      OverwriteFiles commit = t.newOverwrite();
-      deleted.forEach(commit::deleteFile);
-      added.forEach(commit::addFile);
+      RowDelta delta = t.newRowDelta();
+      files.forEach(delta::addRows);
+      staged.applyTo(delta);
       if (base != null) {
-        commit.validateFromSnapshot(base.snapshotId());
+        delta.validateFromSnapshot(base.snapshotId());
       }
-      commit.conflictDetectionFilter(Expressions.in("doc_id", docIds.toArray()));
-      commit.validateNoConflictingData();
-      commit.validateNoConflictingDeletes();
-      commit.commit();
+      delta
+          .conflictDetectionFilter(Expressions.in("doc_id", docIds.toArray()))
+          .validateDataFilesExist(staged.referencedDataFiles())
+          .validateDeletedFiles()
+          .validateNoConflictingDataFiles()
+          .validateNoConflictingDeleteFiles()
+          .commit();
       LOG.info(
-          "Committed {} data files of {} documents to {} ({} earlier files rewritten)",
+          "Committed {} data files of {} documents to {} ({} delete files, {} earlier files"
+              + " rewritten)",
           files.size(),
           docIds.size(),
           table,
-          deleted.size());
+          staged.deletes().size(),
+          staged.removed().size());
     } finally {
       if (branch != null) {
         dropBranch(table, branch);
       }
       spark.sql("REFRESH TABLE " + table);
     }
+  }
+
+  /** What deleting some documents' rows on a branch wrote, to be committed to main. */
+  private record StagedChanges(
+      List<DataFile> removed, List<DataFile> added, List<DeleteFile> deletes) {
+    static final StagedChanges NONE = new StagedChanges(List.of(), List.of(), List.of());
+
+    void applyTo(RowDelta delta) {
+      removed.forEach(delta::removeRows);
+      added.forEach(delta::addRows);
+      deletes.forEach(delta::addDeletes);
+    }
+
+    /** The data files the position deletes point at: they must still be live at the commit. */
+    List<String> referencedDataFiles() {
+      List<String> out = new ArrayList<>();
+      for (DeleteFile d : deletes) {
+        if (d.referencedDataFile() != null) {
+          out.add(d.referencedDataFile());
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Deletes the rows of {@code ids} on the branch and returns what that wrote. */
+  private StagedChanges deleteOnBranch(
+      String table, String branch, Dataset<Row> ids, Snapshot base) {
+    String view = "paraglue_replaced_" + branch;
+    ids.createOrReplaceTempView(view);
+    try {
+      spark.sql(
+          "DELETE FROM "
+              + table
+              + ".branch_"
+              + branch
+              + " WHERE doc_id IN (SELECT doc_id FROM "
+              + view
+              + ")");
+    } finally {
+      spark.catalog().dropTempView(view);
+    }
+    Table t = icebergTable(table);
+    t.refresh();
+    Snapshot staged = t.snapshot(branch);
+    if (staged.snapshotId() == base.snapshotId()) {
+      return StagedChanges.NONE;
+    }
+    List<DataFile> removed = new ArrayList<>();
+    List<DataFile> added = new ArrayList<>();
+    List<DeleteFile> deletes = new ArrayList<>();
+    staged.removedDataFiles(t.io()).forEach(removed::add);
+    staged.addedDataFiles(t.io()).forEach(added::add);
+    staged.addedDeleteFiles(t.io()).forEach(deletes::add);
+    return new StagedChanges(removed, added, deletes);
   }
 
   /**
@@ -453,10 +570,5 @@ public final class IcebergTables {
           "Cannot write documents table " + table + ": " + e.getMessage(), e);
     }
     return List.of(writer.toDataFile());
-  }
-
-  /** A Spark SQL string literal (backslash escapes are on by default). */
-  static String literal(String s) {
-    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 }

@@ -12,6 +12,7 @@ import dev.paraglue.job.RunResult;
 import dev.paraglue.local.LocalCatalog;
 import dev.paraglue.pipeline.ExplodeStage;
 import dev.paraglue.pipeline.ParagraphPipeline;
+import dev.paraglue.sink.IcebergTables;
 import dev.paraglue.sink.RunReport;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
@@ -27,7 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -223,7 +226,7 @@ class ParagraphJobIT {
   }
 
   @Test
-  void rerun_isIncremental_andAChangedSourceReplacesItsRowsOnly() throws IOException {
+  void rerun_isIncremental_andAChangedSourceReplacesItsRowsOnly() throws Exception {
     Path raw = corpus("incr");
     registerTable("incr.raw", raw);
     Path out = home.resolve("incr/out");
@@ -247,6 +250,14 @@ class ParagraphJobIT {
     assertThat(third.exitCode()).as(third.message()).isZero();
     assertThat(third.report().get().count("processed")).isEqualTo(1);
     assertThat(third.report().get().count("skipped_unchanged")).isEqualTo(11);
+    // Merge-on-read: the replaced rows are position deletes; no data file of the table is
+    // rewritten.
+    for (String table : List.of("incr.paragraphs", "incr.documents")) {
+      Map<String, String> summary =
+          Spark3Util.loadIcebergTable(spark, table).currentSnapshot().summary();
+      assertThat(summary).as(table).doesNotContainKey("deleted-data-files");
+      assertThat(summary).as(table).containsKey("added-position-delete-files");
+    }
 
     Map<String, List<Row>> rows = rowsByDoc("incr.paragraphs");
     assertThat(rows.get("dt=2026-11-01/crlf.txt")).hasSize(1);
@@ -553,6 +564,31 @@ class ParagraphJobIT {
         run(args("filt", out, "--source_table", "filt.raw", "--source_paths", climbing));
     assertThat(dotDot.exitCode()).isEqualTo(RunResult.BAD_INPUT);
     assertThat(dotDot.message()).contains("not under the location of filt.raw");
+  }
+
+  /**
+   * The ledger lookup and the deletion of replaced rows take a hundred thousand doc ids (a frame
+   * joined with the tables, never SQL text), and touch only the documents that have rows.
+   */
+  @Test
+  void ledgerAndReplacement_takeAHundredThousandDocIds() throws Exception {
+    Path raw = home.resolve("many/raw");
+    put(raw.resolve("a.txt"), "alpha\n\nbeta\n".getBytes(UTF_8));
+    put(raw.resolve("b.txt"), "gamma\n".getBytes(UTF_8));
+    RunResult r =
+        run(args("many", home.resolve("many/out"), "--source_paths", raw.toUri().toString()));
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    List<String> ids = new ArrayList<>(List.of("a.txt"));
+    for (int i = 0; i < 100_000; i++) {
+      ids.add(String.format("absent/%06d's doc.txt", i));
+    }
+    IcebergTables tables = new IcebergTables(spark);
+    assertThat(tables.ledger("many.documents", ids)).containsOnlyKeys("a.txt");
+
+    tables.replaceRows("many.paragraphs", List.of(), ids, () -> {});
+    assertThat(
+            spark.table("many.paragraphs").select("doc_id").as(Encoders.STRING()).collectAsList())
+        .containsExactly("b.txt");
   }
 
   @Test

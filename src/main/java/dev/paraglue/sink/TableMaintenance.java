@@ -1,0 +1,158 @@
+package dev.paraglue.sink;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.actions.DeleteOrphanFiles;
+import org.apache.iceberg.actions.ExpireSnapshots;
+import org.apache.iceberg.actions.RewriteDataFiles;
+import org.apache.iceberg.actions.RewriteManifests;
+import org.apache.iceberg.actions.RewritePositionDeleteFiles;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.iceberg.spark.actions.SparkActions;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an Iceberg table healthy after many small runs, with Iceberg's own Spark actions: compacts
+ * data files (bin-pack to the table's target file size, applying position deletes), compacts the
+ * delete files left, rewrites manifests, expires old snapshots and removes orphan files. None of it
+ * changes what a query returns. Each action is its own commit, validated by Iceberg against what
+ * runs commit meanwhile: a file group that conflicts with a run is left for the next time, and a
+ * run whose deletes point at a file compacted away redoes its commit.
+ */
+public final class TableMaintenance {
+  private static final Logger LOG = LoggerFactory.getLogger(TableMaintenance.class);
+
+  /**
+   * How much history to keep.
+   *
+   * @param retainDays snapshots older than this many days are expired...
+   * @param retainLast ...but at least this many of the newest snapshots are kept
+   * @param orphanDays files no snapshot references are deleted once older than this many days (a
+   *     run that is writing has files no snapshot references yet)
+   * @param now the time the ages are measured from
+   */
+  public record Retention(int retainDays, int retainLast, int orphanDays, Instant now) {
+    Instant expireBefore() {
+      return now.minus(Duration.ofDays(retainDays));
+    }
+
+    Instant orphanBefore() {
+      return now.minus(Duration.ofDays(orphanDays));
+    }
+  }
+
+  /** What maintenance did to one table. */
+  public record Outcome(
+      String table,
+      int dataFilesRewritten,
+      int dataFilesAdded,
+      int deleteFilesRemoved,
+      int manifestsRewritten,
+      int snapshotsExpired,
+      long filesDeleted,
+      int orphansRemoved,
+      int fileGroupsLeft) {
+    /** One line for a person: what changed. */
+    public String summary() {
+      return String.format(
+          "%s: %d data files compacted into %d, %d delete files applied, %d manifests rewritten,"
+              + " %d snapshots expired (%d files deleted), %d orphan files removed%s",
+          table,
+          dataFilesRewritten,
+          dataFilesAdded,
+          deleteFilesRemoved,
+          manifestsRewritten,
+          snapshotsExpired,
+          filesDeleted,
+          orphansRemoved,
+          fileGroupsLeft == 0
+              ? ""
+              : ", " + fileGroupsLeft + " file groups left for next time (a run committed them)");
+    }
+  }
+
+  private final SparkSession spark;
+
+  public TableMaintenance(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /** Compacts, rewrites manifests, expires snapshots and removes orphans of {@code table}. */
+  public Outcome maintain(String table, Retention retention) {
+    Table t = load(table);
+    SparkActions actions = SparkActions.get(spark);
+    RewriteDataFiles.Result data =
+        actions
+            .rewriteDataFiles(t)
+            .binPack()
+            .option("delete-file-threshold", "1")
+            .option(RewriteDataFiles.REMOVE_DANGLING_DELETES, "true")
+            .option(RewriteDataFiles.PARTIAL_PROGRESS_ENABLED, "true")
+            .execute();
+    t.refresh();
+    RewritePositionDeleteFiles.Result deletes =
+        t.currentSnapshot() == null ? null : actions.rewritePositionDeletes(t).execute();
+    t.refresh();
+    RewriteManifests.Result manifests = actions.rewriteManifests(t).execute();
+    t.refresh();
+    int before = snapshotCount(t);
+    ExpireSnapshots.Result expired =
+        actions
+            .expireSnapshots(t)
+            .expireOlderThan(retention.expireBefore().toEpochMilli())
+            .retainLast(retention.retainLast())
+            .execute();
+    t.refresh();
+    DeleteOrphanFiles.Result orphans =
+        actions.deleteOrphanFiles(t).olderThan(retention.orphanBefore().toEpochMilli()).execute();
+    Outcome outcome =
+        new Outcome(
+            table,
+            data.rewrittenDataFilesCount(),
+            data.addedDataFilesCount(),
+            data.removedDeleteFilesCount()
+                + (deletes == null ? 0 : deletes.rewrittenDeleteFilesCount()),
+            count(manifests.rewrittenManifests()),
+            before - snapshotCount(t),
+            expired.deletedDataFilesCount()
+                + expired.deletedPositionDeleteFilesCount()
+                + expired.deletedManifestsCount()
+                + expired.deletedManifestListsCount(),
+            count(orphans.orphanFileLocations()),
+            data.rewriteFailures().size());
+    LOG.info("Maintained {}", outcome.summary());
+    spark.sql("REFRESH TABLE " + table);
+    return outcome;
+  }
+
+  private Table load(String table) {
+    try {
+      return Spark3Util.loadIcebergTable(spark, table);
+    } catch (org.apache.spark.sql.catalyst.parser.ParseException
+        | org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalArgumentException(
+          "Cannot maintain table " + table + ": " + e.getMessage().lines().findFirst().orElse(""),
+          e);
+    }
+  }
+
+  private static int snapshotCount(Table t) {
+    int n = 0;
+    for (Snapshot ignored : t.snapshots()) {
+      n++;
+    }
+    return n;
+  }
+
+  private static int count(Iterable<?> items) {
+    int n = 0;
+    for (Object ignored : items) {
+      n++;
+    }
+    return n;
+  }
+}

@@ -1,16 +1,14 @@
 package dev.paraglue.job;
 
+import dev.paraglue.cli.Argument;
+import dev.paraglue.cli.Command;
 import dev.paraglue.text.ParagraphSplitter;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -40,20 +38,64 @@ public final class JobArguments {
 
   public static final String JOB_NAME = "JOB_NAME";
 
-  private static final Set<String> VALID =
-      Collections.unmodifiableSet(
-          new TreeSet<>(
-              Arrays.asList(
-                  SOURCE_TABLE,
-                  PARTITION_FILTER,
-                  SOURCE_PATHS,
-                  SOURCE_MANIFEST,
-                  OUTPUT_PATH,
-                  PARAGRAPH_TABLE,
-                  DOCUMENTS_TABLE,
-                  INCREMENTAL,
-                  MAX_PARAGRAPH_BYTES,
-                  FAIL_ON_REJECT)));
+  /** The table the parser and the help read: name, value, default, one line of meaning. */
+  private static final List<Argument> ARGUMENTS =
+      List.of(
+          Argument.of(
+              SOURCE_TABLE,
+              "db.table",
+              "raw text table in the catalog; its location and partitions give the documents"),
+          new Argument(
+              PARTITION_FILTER,
+              "SQL",
+              null,
+              "predicate over the source table's partition columns, e.g. \"dt >= '2026-11-01'\";"
+                  + " all partitions when absent"),
+          Argument.of(
+              SOURCE_PATHS,
+              "u1,u2",
+              "objects or prefixes; with --source_table each must lie under its location"),
+          Argument.of(SOURCE_MANIFEST, "uri", "a text object listing one object URI per line"),
+          Argument.of(
+              OUTPUT_PATH, "uri", "root of the reassembled documents and run reports; required"),
+          new Argument(
+              PARAGRAPH_TABLE,
+              "db.table",
+              PARAGRAPH_TABLE_DEFAULT,
+              "Iceberg paragraph table, created when missing"),
+          new Argument(
+              DOCUMENTS_TABLE,
+              "db.table",
+              DOCUMENTS_TABLE_DEFAULT,
+              "Iceberg documents table (the ledger), created when missing"),
+          new Argument(
+              INCREMENTAL,
+              "true|false",
+              String.valueOf(INCREMENTAL_DEFAULT),
+              "skip documents whose source (URI, size, modification time) is unchanged"),
+          new Argument(
+              MAX_PARAGRAPH_BYTES,
+              "n",
+              String.valueOf(MAX_PARAGRAPH_BYTES_DEFAULT),
+              "longest accepted paragraph text, in UTF-8 bytes"),
+          new Argument(
+              FAIL_ON_REJECT,
+              "true|false",
+              String.valueOf(FAIL_ON_REJECT_DEFAULT),
+              "end with a failure when any document was rejected"));
+
+  /** The job's command line; {@code run} is what a user does with it. */
+  public static final Command COMMAND =
+      new Command(
+          "run",
+          "ParagraphJob --name value ...",
+          "Explodes raw text documents into an Iceberg paragraph table and reassembled documents.",
+          ARGUMENTS,
+          List.of(),
+          List.of(
+              "At least one of --source_table, --source_paths, --source_manifest is required.",
+              "Glue's own arguments (--JOB_NAME, --JOB_RUN_ID, --TempDir, --enable-*, ...) are"
+                  + " accepted and ignored; --JOB_RUN_ID becomes the run id."));
 
   /** Arguments Glue adds to every run: accepted and ignored (JOB_RUN_ID and JOB_NAME are read). */
   private static final Set<String> GLUE_ARGUMENTS =
@@ -106,13 +148,11 @@ public final class JobArguments {
     this.sourcePaths = paths(values.get(SOURCE_PATHS));
     this.sourceManifest = Optional.ofNullable(values.get(SOURCE_MANIFEST));
     this.outputPath = values.get(OUTPUT_PATH);
-    this.paragraphTable =
-        table(PARAGRAPH_TABLE, values.getOrDefault(PARAGRAPH_TABLE, PARAGRAPH_TABLE_DEFAULT));
-    this.documentsTable =
-        table(DOCUMENTS_TABLE, values.getOrDefault(DOCUMENTS_TABLE, DOCUMENTS_TABLE_DEFAULT));
-    this.incremental = bool(INCREMENTAL, values.get(INCREMENTAL), INCREMENTAL_DEFAULT);
+    this.paragraphTable = table(PARAGRAPH_TABLE, values.get(PARAGRAPH_TABLE));
+    this.documentsTable = table(DOCUMENTS_TABLE, values.get(DOCUMENTS_TABLE));
+    this.incremental = bool(INCREMENTAL, values.get(INCREMENTAL));
     this.maxParagraphBytes = maxBytes(values.get(MAX_PARAGRAPH_BYTES));
-    this.failOnReject = bool(FAIL_ON_REJECT, values.get(FAIL_ON_REJECT), FAIL_ON_REJECT_DEFAULT);
+    this.failOnReject = bool(FAIL_ON_REJECT, values.get(FAIL_ON_REJECT));
     this.jobRunId = Optional.ofNullable(values.get(JOB_RUN_ID));
     this.jobName = Optional.ofNullable(values.get(JOB_NAME));
 
@@ -138,47 +178,11 @@ public final class JobArguments {
 
   /** Parses {@code --name value} pairs; unknown names are rejected with the valid list. */
   public static JobArguments parse(String... args) {
-    Map<String, String> values = new LinkedHashMap<>();
-    List<String> unknown = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new IllegalArgumentException(
-            "Cannot parse arguments: expected --name value, got '" + arg + "'");
-      }
-      String name = arg.substring(2);
-      String value = null;
-      int eq = name.indexOf('=');
-      if (eq > 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      } else if (i + 1 < args.length && !isName(args[i + 1])) {
-        value = args[++i];
-      }
-      boolean glue = GLUE_ARGUMENTS.contains(name) || name.startsWith("enable-");
-      if (!VALID.contains(name) && !glue) {
-        unknown.add("--" + name);
-        continue;
-      }
-      if (value == null && !glue) {
-        throw new IllegalArgumentException("Cannot parse --" + name + ": it needs a value");
-      }
-      if (value != null && values.put(name, value) != null && !glue) {
-        throw new IllegalArgumentException("Cannot parse --" + name + ": given more than once");
-      }
-    }
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(
-          "Cannot run: unknown argument(s) "
-              + String.join(", ", unknown)
-              + "; valid arguments are --"
-              + String.join(", --", VALID));
-    }
-    return new JobArguments(values);
+    return new JobArguments(COMMAND.parse(JobArguments::isGlueArgument, args).values());
   }
 
-  private static boolean isName(String s) {
-    return s.startsWith("--") && s.length() > 2 && Character.isLetter(s.charAt(2));
+  private static boolean isGlueArgument(String name) {
+    return GLUE_ARGUMENTS.contains(name) || name.startsWith("enable-");
   }
 
   private static String table(String key, String value) {
@@ -205,10 +209,7 @@ public final class JobArguments {
     return List.copyOf(out);
   }
 
-  private static boolean bool(String key, String value, boolean dflt) {
-    if (value == null) {
-      return dflt;
-    }
+  private static boolean bool(String key, String value) {
     return switch (value.toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
@@ -219,9 +220,6 @@ public final class JobArguments {
   }
 
   private static long maxBytes(String value) {
-    if (value == null) {
-      return MAX_PARAGRAPH_BYTES_DEFAULT;
-    }
     long n;
     try {
       n = Long.parseLong(value.trim());
@@ -283,10 +281,5 @@ public final class JobArguments {
 
   public Optional<String> jobName() {
     return jobName;
-  }
-
-  /** The valid argument names, for messages and help. */
-  public static Set<String> validNames() {
-    return VALID;
   }
 }

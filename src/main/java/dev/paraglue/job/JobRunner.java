@@ -111,10 +111,9 @@ public final class JobRunner {
     return e;
   }
 
-  /** First line of an exception's message, with Spark's error class prefix kept. */
+  /** First non-blank line of an exception's message, with Spark's error class and position. */
   static String oneLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return m.lines().findFirst().orElse(m).strip();
+    return dev.paraglue.cli.OneLine.of(e);
   }
 
   private Configuration hadoopConf() {

@@ -1,5 +1,8 @@
 package dev.paraglue.local;
 
+import dev.paraglue.cli.Argument;
+import dev.paraglue.cli.Command;
+import dev.paraglue.cli.OneLine;
 import dev.paraglue.job.JobArguments;
 import dev.paraglue.job.JobRunner;
 import dev.paraglue.job.RunResult;
@@ -11,6 +14,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -22,61 +26,91 @@ import org.apache.spark.sql.SparkSession;
 public final class LocalMain {
   public static final String SAMPLE_TABLE = "paraglue.raw_documents";
 
+  /** {@code jobs/paraglue run}: the job's own argument table, with what is local about it. */
+  static final Command RUN =
+      JobArguments.COMMAND.describedAs(
+          "jobs/paraglue run [--name value ...]",
+          "Runs the job with Spark on the embedded catalog under $PARAGLUE_HOME, then prints a"
+              + " summary.",
+          List.of(
+              "Locally, --output_path defaults to $PARAGLUE_HOME/output, and with no source the"
+                  + " bundled samples",
+              "(jobs/samples) are registered as " + SAMPLE_TABLE + " and read.",
+              "Environment: PARAGLUE_HOME (default ./.paraglue), PARAGLUE_MASTER (default"
+                  + " local[*]), PARAGLUE_DRIVER_MEMORY (default 4g)."));
+
+  /** {@code jobs/paraglue sql}. */
+  static final Command SQL =
+      new Command(
+          "run query",
+          "jobs/paraglue sql \"QUERY\" [--json]",
+          "Runs one Spark SQL statement on the embedded catalog and prints its rows.",
+          List.of(Argument.flag("json", "print one JSON object per row instead of a table")),
+          List.of("QUERY"),
+          List.of());
+
   private LocalMain() {}
 
   public static void main(String[] argv) {
-    if (argv.length == 0) {
-      System.err.println("usage: LocalMain run [job arguments] | sql \"QUERY\" [--json]");
-      System.exit(RunResult.BAD_INPUT);
-    }
     Path home = Paths.get(System.getProperty("paraglue.home", ".paraglue"));
     String master = System.getProperty("paraglue.master", "local[*]");
-    String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
     int code;
-    switch (argv[0]) {
-      case "run" -> {
-        SparkSession spark = LocalCatalog.builder(home, master).getOrCreate();
-        try {
-          code = run(spark, home, rest, System.out);
-        } finally {
-          spark.stop();
-        }
-      }
-      case "sql" -> {
-        SparkSession spark = LocalCatalog.builder(home, master).getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
-        try {
-          code = sql(spark, rest, System.out);
-        } finally {
-          spark.stop();
-        }
-      }
-      default -> {
-        System.err.println("paraglue: unknown command '" + argv[0] + "'; use run or sql");
-        code = RunResult.BAD_INPUT;
-      }
+    try {
+      Optional<Integer> answered = answer(argv, home, System.out);
+      // jobs/paraglue checks the arguments in a JVM of its own before it starts spark-submit.
+      boolean checkOnly = Boolean.getBoolean("paraglue.checkOnly");
+      code = answered.orElseGet(() -> checkOnly ? 0 : withSpark(argv, home, master));
+    } catch (IllegalArgumentException e) {
+      System.err.println("paraglue: " + e.getMessage());
+      code = RunResult.BAD_INPUT;
     }
     System.exit(code);
   }
 
+  /**
+   * What needs no Spark: the help, and every check of the arguments. Empty when the command is good
+   * to run; IllegalArgumentException, before any session starts, when it is not.
+   */
+  static Optional<Integer> answer(String[] argv, Path home, PrintStream out) {
+    if (argv.length == 0 || !(argv[0].equals("run") || argv[0].equals("sql"))) {
+      throw new IllegalArgumentException(
+          "Cannot run: unknown command '"
+              + (argv.length == 0 ? "" : argv[0])
+              + "'; use run or sql (each with --help)");
+    }
+    Command command = argv[0].equals("run") ? RUN : SQL;
+    String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+    if (Command.asksForHelp(rest)) {
+      out.print(command.help());
+      return Optional.of(RunResult.SUCCEEDED);
+    }
+    if (command == RUN) {
+      JobArguments.parse(jobArguments(home, rest).toArray(new String[0]));
+    } else {
+      SQL.parse(rest);
+    }
+    return Optional.empty();
+  }
+
+  private static int withSpark(String[] argv, Path home, String master) {
+    String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+    SparkSession spark = LocalCatalog.builder(home, master).getOrCreate();
+    try {
+      if (argv[0].equals("run")) {
+        return run(spark, home, rest, System.out);
+      }
+      spark.sparkContext().setLogLevel("WARN");
+      return sql(spark, rest, System.out, System.err);
+    } finally {
+      spark.stop();
+    }
+  }
+
   static int run(SparkSession spark, Path home, String[] args, PrintStream out) {
-    List<String> jobArgs = new ArrayList<>(Arrays.asList(args));
-    boolean hasSource =
-        jobArgs.stream()
-            .anyMatch(
-                a ->
-                    a.startsWith("--" + JobArguments.SOURCE_TABLE)
-                        || a.startsWith("--" + JobArguments.SOURCE_PATHS)
-                        || a.startsWith("--" + JobArguments.SOURCE_MANIFEST));
-    if (!hasSource) {
+    List<String> jobArgs = jobArguments(home, args);
+    if (!hasSource(args)) {
       Path samples = Paths.get(System.getProperty("paraglue.samples", "jobs/samples"));
       registerSamples(spark, samples);
-      jobArgs.add("--" + JobArguments.SOURCE_TABLE);
-      jobArgs.add(SAMPLE_TABLE);
-    }
-    if (jobArgs.stream().noneMatch(a -> a.startsWith("--" + JobArguments.OUTPUT_PATH))) {
-      jobArgs.add("--" + JobArguments.OUTPUT_PATH);
-      jobArgs.add(home.toAbsolutePath().normalize().resolve("output").toUri().toString());
     }
     RunResult result = new JobRunner(spark).run(jobArgs.toArray(new String[0]));
     result.report().ifPresent(r -> printSummary(r, jobArgs, out));
@@ -84,6 +118,29 @@ public final class LocalMain {
       System.err.println("paraglue: " + result.message());
     }
     return result.exitCode();
+  }
+
+  /** The job's arguments: the user's, with the samples and an output path under home by default. */
+  static List<String> jobArguments(Path home, String[] args) {
+    List<String> jobArgs = new ArrayList<>(Arrays.asList(args));
+    if (!hasSource(args)) {
+      jobArgs.add("--" + JobArguments.SOURCE_TABLE);
+      jobArgs.add(SAMPLE_TABLE);
+    }
+    if (jobArgs.stream().noneMatch(a -> a.startsWith("--" + JobArguments.OUTPUT_PATH))) {
+      jobArgs.add("--" + JobArguments.OUTPUT_PATH);
+      jobArgs.add(home.toAbsolutePath().normalize().resolve("output").toUri().toString());
+    }
+    return jobArgs;
+  }
+
+  private static boolean hasSource(String[] args) {
+    return Arrays.stream(args)
+        .anyMatch(
+            a ->
+                a.startsWith("--" + JobArguments.SOURCE_TABLE)
+                    || a.startsWith("--" + JobArguments.SOURCE_PATHS)
+                    || a.startsWith("--" + JobArguments.SOURCE_MANIFEST));
   }
 
   /** Registers the bundled samples as a partitioned raw text table, as a crawler would. */
@@ -102,7 +159,7 @@ public final class LocalMain {
     spark.sql("MSCK REPAIR TABLE " + SAMPLE_TABLE);
   }
 
-  private static void printSummary(RunReport r, List<String> jobArgs, PrintStream out) {
+  static void printSummary(RunReport r, List<String> jobArgs, PrintStream out) {
     String output = valueOf(jobArgs, JobArguments.OUTPUT_PATH, "");
     out.println();
     out.println("paraglue run " + r.runId() + " " + r.status());
@@ -120,7 +177,11 @@ public final class LocalMain {
             + paragraphs
             + ", "
             + valueOf(jobArgs, JobArguments.DOCUMENTS_TABLE, JobArguments.DOCUMENTS_TABLE_DEFAULT));
-    out.println("  documents:  " + output + (output.endsWith("/") ? "" : "/") + "documents/");
+    out.println(
+        "  documents:  "
+            + (r.count("processed") == 0
+                ? "no documents written"
+                : output + (output.endsWith("/") ? "" : "/") + "documents/"));
     out.println(
         "  report:     "
             + output
@@ -147,23 +208,16 @@ public final class LocalMain {
     return dflt;
   }
 
-  static int sql(SparkSession spark, String[] args, PrintStream out) {
-    boolean json = Arrays.asList(args).contains("--json");
-    List<String> rest = new ArrayList<>(Arrays.asList(args));
-    rest.remove("--json");
-    if (rest.size() != 1) {
-      System.err.println("usage: jobs/paraglue sql \"QUERY\" [--json]");
-      return RunResult.BAD_INPUT;
-    }
+  static int sql(SparkSession spark, String[] args, PrintStream out, PrintStream err) {
+    Command.Parsed parsed = SQL.parse(args);
     Dataset<Row> df;
     try {
-      df = spark.sql(rest.get(0));
-    } catch (Exception e) {
-      System.err.println(
-          "paraglue: Cannot run query: " + e.getMessage().lines().findFirst().orElse(""));
+      df = spark.sql(parsed.positionals().get(0));
+    } catch (Exception e) { // Spark's ParseException and AnalysisException, among others
+      err.println("paraglue: Cannot run query: " + OneLine.of(e));
       return RunResult.BAD_INPUT;
     }
-    if (json) {
+    if (parsed.flag("json")) {
       for (String line : df.toJSON().collectAsList()) {
         out.println(line);
       }

@@ -1,5 +1,6 @@
 package dev.paraglue.source;
 
+import dev.paraglue.cli.OneLine;
 import dev.paraglue.job.JobArguments;
 import dev.paraglue.text.RejectReason;
 import dev.paraglue.text.Rejection;
@@ -177,10 +178,7 @@ public final class SourceResolver {
       expr = spark.sessionState().sqlParser().parseExpression(filter);
     } catch (ParseException e) {
       throw new IllegalArgumentException(
-          "Cannot use --partition_filter: not a SQL predicate ("
-              + e.getMessage().lines().findFirst().orElse("parse error")
-              + ")",
-          e);
+          "Cannot use --partition_filter: not a SQL predicate (" + OneLine.of(e) + ")", e);
     }
     List<Expression> nodes = new ArrayList<>();
     collect(expr, nodes);

@@ -5,6 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.paraglue.cli.Argument;
+import dev.paraglue.cli.Command;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -249,21 +251,47 @@ public final class LocalApi implements AutoCloseable {
     }
   }
 
+  /** The table the parser and the help read; {@code jobs/paraglue} passes --home and --runner. */
+  static final Command COMMAND =
+      new Command(
+          "serve the API",
+          "jobs/paraglue api [--port N]",
+          "Serves the HTTP API's Lambda handler on loopback; each submission is stored under"
+              + " $PARAGLUE_HOME/api/raw and queued for a job run.",
+          List.of(
+              new Argument("port", "N", "8787", "loopback port to serve on (0: any free one)"),
+              new Argument(
+                  "home",
+                  "DIR",
+                  ".paraglue",
+                  "submissions under DIR/api/raw, results under DIR/output (jobs/paraglue passes"
+                      + " $PARAGLUE_HOME)"),
+              Argument.of(
+                  "runner",
+                  "PATH",
+                  "command that runs the job on stored submissions (jobs/paraglue passes itself);"
+                      + " none: store only")),
+          List.of(),
+          List.of("Job runs go one at a time; their output goes to DIR/api/runs.log."));
+
   /** {@code LocalApi [--port N] --home DIR [--runner jobs/paraglue]}. */
   public static void main(String[] args) throws Exception {
-    int port = 8787;
-    Path home = Path.of(".paraglue");
-    String runner = null;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--port" -> port = Integer.parseInt(args[i + 1]);
-        case "--home" -> home = Path.of(args[i + 1]);
-        case "--runner" -> runner = args[i + 1];
-        default -> {
-          System.err.println("usage: jobs/paraglue api [--port N]");
-          System.exit(2);
-        }
-      }
+    if (Command.asksForHelp(args)) {
+      System.out.print(COMMAND.help());
+      return;
+    }
+    int port;
+    Path home;
+    String runner;
+    try {
+      Command.Parsed parsed = COMMAND.parse(args);
+      port = port(parsed.get("port"));
+      home = Path.of(parsed.get("home"));
+      runner = parsed.get("runner");
+    } catch (IllegalArgumentException e) {
+      System.err.println("paraglue api: " + e.getMessage());
+      System.exit(2);
+      return;
     }
     home = home.toAbsolutePath().normalize();
     String output = home.resolve("output").toUri().toString();
@@ -286,5 +314,18 @@ public final class LocalApi implements AutoCloseable {
         local.port(), cfg.sourcePrefix(), output);
     Runtime.getRuntime().addShutdownHook(new Thread(local::close));
     Thread.currentThread().join();
+  }
+
+  private static int port(String value) {
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw new IllegalArgumentException(
+        "Cannot use --port '" + value + "': expected a port number from 0 to 65535");
   }
 }

@@ -1,6 +1,8 @@
 package dev.paraglue.trigger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paraglue.cli.Argument;
+import dev.paraglue.cli.Command;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,24 +21,40 @@ import java.util.Map;
 public final class LocalTrigger {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The table the parser and the help read. */
+  static final Command COMMAND =
+      new Command(
+          "run the trigger",
+          "jobs/paraglue trigger [--dry-run] EVENT.json",
+          "Runs the upload Lambda's handler on an event file, configured by the PARAGLUE_*"
+              + " variables ("
+              + TriggerConfig.JOB_NAME
+              + ", "
+              + TriggerConfig.SOURCE_PREFIX
+              + ", ...).",
+          List.of(
+              Argument.flag(
+                  "dry-run", "print each StartJobRun request as one JSON line; send nothing")),
+          List.of("EVENT.json"),
+          List.of());
+
   private LocalTrigger() {}
 
   public static void main(String[] args) throws IOException {
-    boolean dryRun = false;
-    Path event = null;
-    for (String a : args) {
-      if (a.equals("--dry-run")) {
-        dryRun = true;
-      } else if (event == null) {
-        event = Path.of(a);
-      } else {
-        usage("unexpected argument " + a);
-      }
-    }
-    if (event == null) {
-      usage("an event file is required");
+    if (Command.asksForHelp(args)) {
+      System.out.print(COMMAND.help());
       return;
     }
+    Command.Parsed parsed;
+    try {
+      parsed = COMMAND.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("paraglue trigger: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    boolean dryRun = parsed.flag("dry-run");
+    Path event = Path.of(parsed.positionals().get(0));
     byte[] payload = Files.readAllBytes(event);
     ByteArrayOutputStream response = new ByteArrayOutputStream();
     try {
@@ -66,11 +85,5 @@ public final class LocalTrigger {
     ManifestStore none = (uri, content) -> {};
     return new UploadTrigger(
         TriggerConfig.fromEnvironment(System.getenv()), printer, none, new JsonLog(System.err));
-  }
-
-  private static void usage(String why) {
-    System.err.println("paraglue trigger: " + why);
-    System.err.println("usage: jobs/paraglue trigger [--dry-run] EVENT.json");
-    System.exit(2);
   }
 }

@@ -43,6 +43,7 @@ class ArtifactsIT {
             "dev/paraglue/trigger/UploadTrigger.class",
             "dev/paraglue/trigger/DocumentApi.class",
             "dev/paraglue/text/ParagraphSplitter.class",
+            "dev/paraglue/cli/Command.class",
             "com/amazonaws/services/lambda/runtime/events/APIGatewayV2HTTPEvent.class",
             "software/amazon/awssdk/services/glue/GlueClient.class",
             "software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class",

@@ -43,10 +43,14 @@ class LocalMainIT {
     Path out = home.resolve("out");
 
     String first = run(home, "run", "--output_path", out.toString());
-    assertThat(first).contains("8 listed, 0 unchanged, 7 processed, 1 rejected");
+    assertThat(first)
+        .contains("8 listed, 0 unchanged, 7 processed, 1 rejected")
+        .contains("  documents:  " + out + "/documents/\n");
     assertThat(out.resolve("documents/dt=2026-11-01/chinese/山水.txt")).exists();
 
     String second = run(home, "run", "--output_path", out.toString());
-    assertThat(second).contains("8 listed, 8 unchanged, 0 processed, 0 rejected");
+    assertThat(second)
+        .contains("8 listed, 8 unchanged, 0 processed, 0 rejected")
+        .contains("  documents:  no documents written\n");
   }
 }

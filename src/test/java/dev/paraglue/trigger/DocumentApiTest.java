@@ -2,6 +2,7 @@ package dev.paraglue.trigger;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -372,6 +373,30 @@ class DocumentApiTest {
                             TriggerConfig.OUTPUT_PREFIX, "s3://b/out/",
                             ApiConfig.MAX_BODY_BYTES, "9999999"))))
         .hasMessageContaining("must be between 1 and 4194304");
+  }
+
+  @Test
+  void localCommands_helpAndParser_readOneTable() {
+    assertThat(LocalApi.COMMAND.help())
+        .startsWith("usage: jobs/paraglue api [--port N]\n")
+        .contains(
+            "\n  --port N       loopback port to serve on (0: any free one) (default: 8787)\n")
+        .contains("\n  --home DIR ", "\n  --runner PATH ");
+    assertThat(LocalApi.COMMAND.parse("--home", "/h").values())
+        .containsEntry("port", "8787")
+        .containsEntry("home", "/h")
+        .doesNotContainKey("runner");
+    assertThatThrownBy(() -> LocalApi.COMMAND.parse("--prot", "1"))
+        .hasMessage(
+            "Cannot serve the API: unknown argument(s) --prot; valid arguments are --port, --home,"
+                + " --runner");
+
+    assertThat(LocalTrigger.COMMAND.help())
+        .startsWith("usage: jobs/paraglue trigger [--dry-run] EVENT.json\n")
+        .contains("\n  --dry-run  print each StartJobRun request as one JSON line; send nothing\n");
+    assertThat(LocalTrigger.COMMAND.parse("e.json", "--dry-run").flag("dry-run")).isTrue();
+    assertThatThrownBy(() -> LocalTrigger.COMMAND.parse("--dry-run"))
+        .hasMessage("Cannot run the trigger: EVENT.json is required");
   }
 
   @Test

@@ -1,0 +1,120 @@
+package dev.paraglue.local;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.paraglue.job.JobArguments;
+import dev.paraglue.job.RunResult;
+import dev.paraglue.sink.RunReport;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** What {@code jobs/paraglue run} and {@code sql} answer before and after Spark. */
+class LocalMainTest {
+  private static final Path HOME = Path.of("target", "local-main-test");
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @Test
+  void help_onRunAndSql_listsTheArgumentsAndDefaults_withoutSpark() {
+    assertThat(LocalMain.answer(new String[] {"run", "--help"}, HOME, print(out)))
+        .contains(RunResult.SUCCEEDED);
+    assertThat(out.toString(UTF_8))
+        .startsWith("usage: jobs/paraglue run [--name value ...]\n")
+        .contains(
+            "\n  --paragraph_table db.table   Iceberg paragraph table, created when missing"
+                + " (default: paraglue.paragraphs)\n",
+            "\n  --max_paragraph_bytes n      longest accepted paragraph text, in UTF-8 bytes"
+                + " (default: 16777216)\n",
+            "Locally, --output_path defaults to $PARAGLUE_HOME/output");
+    for (String name : List.of(JobArguments.SOURCE_TABLE, JobArguments.FAIL_ON_REJECT)) {
+      assertThat(out.toString(UTF_8)).contains("\n  --" + name + " ");
+    }
+    out.reset();
+    assertThat(LocalMain.answer(new String[] {"sql", "SELECT 1", "-h"}, HOME, print(out)))
+        .contains(RunResult.SUCCEEDED);
+    assertThat(out.toString(UTF_8))
+        .startsWith("usage: jobs/paraglue sql \"QUERY\" [--json]\n")
+        .contains("\n  --json  print one JSON object per row instead of a table\n");
+    assertThat(SparkSession.getDefaultSession().isEmpty()).isTrue();
+  }
+
+  @Test
+  void badArguments_failBeforeSpark_withOneLine() {
+    assertThatThrownBy(
+            () -> LocalMain.answer(new String[] {"run", "--bogus", "1"}, HOME, print(out)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "Cannot run: unknown argument(s) --bogus; valid arguments are --source_table,");
+    assertThatThrownBy(() -> LocalMain.answer(new String[] {"sql"}, HOME, print(out)))
+        .hasMessage("Cannot run query: QUERY is required");
+    assertThatThrownBy(() -> LocalMain.answer(new String[] {"maintian"}, HOME, print(out)))
+        .hasMessage("Cannot run: unknown command 'maintian'; use run or sql (each with --help)");
+    assertThat(LocalMain.answer(new String[] {"run"}, HOME, print(out))).isEmpty();
+    assertThat(out.size()).isZero();
+    assertThat(SparkSession.getDefaultSession().isEmpty()).isTrue();
+  }
+
+  @Test
+  void sql_withASyntaxError_printsSparksFirstLineWithThePosition() {
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[1]")
+            .appName("LocalMainTest")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .getOrCreate();
+    try {
+      assertThat(LocalMain.sql(spark, new String[] {"SELEC 1"}, print(out), print(err)))
+          .isEqualTo(RunResult.BAD_INPUT);
+      assertThat(LocalMain.sql(spark, new String[] {"SELECT * FROM nope"}, print(out), print(err)))
+          .isEqualTo(RunResult.BAD_INPUT);
+      assertThat(
+              LocalMain.sql(
+                  spark, new String[] {"SELECT 1 AS n", "--json"}, print(out), print(err)))
+          .isEqualTo(RunResult.SUCCEEDED);
+    } finally {
+      spark.stop();
+    }
+    assertThat(err.toString(UTF_8).lines())
+        .containsExactly(
+            "paraglue: Cannot run query: [PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'."
+                + " (line 1, pos 0)",
+            "paraglue: Cannot run query: [TABLE_OR_VIEW_NOT_FOUND] The table or view `nope` cannot"
+                + " be found. Verify the spelling and correctness of the schema and catalog.");
+    assertThat(out.toString(UTF_8)).isEqualTo("{\"n\":1}\n");
+  }
+
+  @Test
+  void summary_saysNoDocumentsWritten_whenNoneWere() {
+    RunReport unchanged = new RunReport("r1", "paraglue", Instant.EPOCH);
+    unchanged.count("listed", 8);
+    unchanged.count("skipped_unchanged", 8);
+    unchanged.finish("succeeded", null, Instant.EPOCH);
+    List<String> args = List.of("--output_path", "file:/o");
+    LocalMain.printSummary(unchanged, args, print(out));
+    assertThat(out.toString(UTF_8))
+        .contains("  documents:  8 listed, 8 unchanged, 0 processed, 0 rejected\n")
+        .contains("  documents:  no documents written\n")
+        .contains("  report:     file:/o/_runs/r1.json\n")
+        .doesNotContain("file:/o/documents/");
+
+    out.reset();
+    RunReport processed = new RunReport("r2", "paraglue", Instant.EPOCH);
+    processed.count("processed", 1);
+    processed.finish("succeeded", null, Instant.EPOCH);
+    LocalMain.printSummary(processed, args, print(out));
+    assertThat(out.toString(UTF_8)).contains("  documents:  file:/o/documents/\n");
+  }
+
+  private static PrintStream print(ByteArrayOutputStream bytes) {
+    return new PrintStream(bytes, true, UTF_8);
+  }
+}

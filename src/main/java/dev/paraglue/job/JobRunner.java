@@ -152,6 +152,8 @@ public final class JobRunner {
     LOG.info("Run {} starting", runId);
     SourcePlan plan = stage(report, "resolve", () -> new SourceResolver(spark).resolve(args));
     report.count("listed", plan.listed());
+    report.count("own_output_skipped", plan.ownOutputSkipped());
+    report.count("own_output_folders_pruned", plan.ownOutputPruned());
     Failpoint.hit("resolve.after", 0, runId);
 
     IcebergTables tables = new IcebergTables(spark);

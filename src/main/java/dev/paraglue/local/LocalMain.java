@@ -166,6 +166,11 @@ public final class LocalMain {
     out.printf(
         "  documents:  %d listed, %d unchanged, %d processed, %d rejected%n",
         r.count("listed"), r.count("skipped_unchanged"), r.count("processed"), r.count("rejected"));
+    if (r.count("own_output_skipped") + r.count("own_output_folders_pruned") > 0) {
+      out.printf(
+          "  left out:   %d objects and %d folders (not listed) of the job's own output%n",
+          r.count("own_output_skipped"), r.count("own_output_folders_pruned"));
+    }
     out.printf("  paragraphs: %d written%n", r.count("paragraphs"));
     for (RunReport.Problem p : r.rejected()) {
       out.printf("  rejected:   %s (%s at byte %s)%n", p.docId(), p.reason(), p.offset());

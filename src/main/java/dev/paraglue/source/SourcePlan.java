@@ -8,12 +8,15 @@ import org.apache.spark.sql.types.StructField;
 /**
  * What a run will read: the listed documents, the partition columns they carry (from the source
  * table, in order), and the documents refused before reading (missing from a manifest, or sharing
- * an output key), with their rejections.
+ * an output key), with their rejections; and how much of the job's own output the listing left out:
+ * objects it saw or a manifest named, and folders it walked around without listing them.
  */
 public record SourcePlan(
     List<SourceDocument> documents,
     List<StructField> partitionColumns,
-    Map<SourceDocument, Rejection> refused) {
+    Map<SourceDocument, Rejection> refused,
+    long ownOutputSkipped,
+    long ownOutputPruned) {
 
   public int listed() {
     return documents.size() + refused.size();

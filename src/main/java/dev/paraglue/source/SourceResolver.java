@@ -76,6 +76,11 @@ public final class SourceResolver {
     Optional<Expression> filter =
         args.partitionFilter().map(f -> parseFilter(f, args.sourceTable().get(), partitionColumns));
     Optional<Path> tableRoot = table.map(t -> qualify(new Path(t.location())));
+    OwnOutput own = OwnOutput.of(spark, args, this::qualify);
+    tableRoot.ifPresent(
+        r ->
+            requireNotOurs(
+                own, r, "--source_table " + args.sourceTable().get() + ": its location " + r));
 
     List<Root> roots = new ArrayList<>();
     Map<SourceDocument, Rejection> refused = new LinkedHashMap<>();
@@ -84,34 +89,16 @@ public final class SourceResolver {
     }
     for (String p : args.sourcePaths()) {
       Path path = qualify(new Path(p));
+      requireNotOurs(own, path, "--source_paths " + p + ": it");
       tableRoot.ifPresent(r -> requireUnder(path, r, args.sourceTable().get()));
       roots.add(new Root(tableRoot.orElse(null), path, Map.of()));
     }
     List<SourceDocument> documents = new ArrayList<>();
     for (Root root : roots) {
-      documents.addAll(list(root, partitionColumns));
+      documents.addAll(list(root, partitionColumns, own));
     }
     if (args.sourceManifest().isPresent()) {
-      for (String line : readManifest(args.sourceManifest().get())) {
-        Path path = qualify(new Path(line));
-        tableRoot.ifPresent(r -> requireUnder(path, r, args.sourceTable().get()));
-        Path root = tableRoot.orElse(path.getParent());
-        try {
-          FileStatus status = path.getFileSystem(conf).getFileStatus(path);
-          documents.add(document(root, status, Map.of(), partitionColumns));
-        } catch (FileNotFoundException e) {
-          SourceDocument missing =
-              new SourceDocument(
-                  relative(root, path), path.toString(), 0, 0, nulls(partitionColumns));
-          refused.put(
-              missing,
-              new Rejection(
-                  RejectReason.UNREADABLE, 0, "object listed in the manifest was not found"));
-        } catch (IOException e) {
-          throw new UncheckedIOException(
-              "Cannot read source object " + path + ": " + e.getMessage(), e);
-        }
-      }
+      documents.addAll(manifestDocuments(args, tableRoot, own, partitionColumns, refused));
     }
     documents = dedupe(documents);
     if (filter.isPresent()) {
@@ -120,11 +107,59 @@ public final class SourceResolver {
     }
     refuseOutputConflicts(documents, refused);
     LOG.info(
-        "Resolved sources: {} documents from {} roots, {} refused before reading",
+        "Resolved sources: {} documents from {} roots, {} refused before reading;"
+            + " the job's own output left out: {} objects, {} folders not listed",
         documents.size(),
         roots.size() + (args.sourceManifest().isPresent() ? 1 : 0),
-        refused.size());
-    return new SourcePlan(List.copyOf(documents), List.copyOf(partitionColumns), refused);
+        refused.size(),
+        own.skippedObjects(),
+        own.prunedFolders());
+    return new SourcePlan(
+        List.copyOf(documents),
+        List.copyOf(partitionColumns),
+        refused,
+        own.skippedObjects(),
+        own.prunedFolders());
+  }
+
+  /**
+   * The objects the manifest names; one that is missing is refused as unreadable, one that is the
+   * job's own output is left out (not a document: as a rejection it would take the ledger row and
+   * withdraw the output of the real document whose name it shares).
+   */
+  private List<SourceDocument> manifestDocuments(
+      JobArguments args,
+      Optional<Path> tableRoot,
+      OwnOutput own,
+      List<StructField> partitionColumns,
+      Map<SourceDocument, Rejection> refused) {
+    List<SourceDocument> documents = new ArrayList<>();
+    for (String line : readManifest(args.sourceManifest().get())) {
+      Path path = qualify(new Path(line));
+      Optional<String> ours = own.leaveOut(path, false);
+      if (ours.isPresent()) {
+        LOG.warn("Left out {} named by the manifest: it {}", path, ours.get());
+        continue;
+      }
+      tableRoot.ifPresent(r -> requireUnder(path, r, args.sourceTable().get()));
+      Path root = tableRoot.orElse(path.getParent());
+      try {
+        FileStatus status = path.getFileSystem(conf).getFileStatus(path);
+        documents.add(document(root, status, Map.of(), partitionColumns));
+      } catch (FileNotFoundException e) {
+        SourceDocument missing =
+            new SourceDocument(
+                relative(root, path), path.toString(), 0, 0, nulls(partitionColumns));
+        refused.put(
+            missing,
+            new Rejection(
+                RejectReason.UNREADABLE, 0, "object listed in the manifest was not found"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Cannot read source object " + path + ": " + e.getMessage(), e);
+      }
+    }
+    return documents;
   }
 
   private CatalogTable lookup(String name) {
@@ -273,9 +308,12 @@ public final class SourceResolver {
     return out;
   }
 
-  private List<SourceDocument> list(Root root, List<StructField> partitionCols) {
+  private List<SourceDocument> list(Root root, List<StructField> partitionCols, OwnOutput own) {
     List<SourceDocument> docs = new ArrayList<>();
     Path base = root.root() == null ? null : root.root();
+    if (own.leaveOut(root.start(), true).isPresent()) {
+      return docs; // a partition whose location is ours
+    }
     try {
       FileSystem fs = root.start().getFileSystem(conf);
       FileStatus status;
@@ -298,7 +336,7 @@ public final class SourceResolver {
         return docs;
       }
       Path listingRoot = base == null ? status.getPath() : base;
-      for (FileStatus f : listRecursively(fs, status.getPath())) {
+      for (FileStatus f : listRecursively(fs, status.getPath(), own)) {
         if (!hidden(status.getPath(), f.getPath())) {
           docs.add(document(listingRoot, f, root.partitionSpec(), partitionCols));
         }
@@ -311,27 +349,28 @@ public final class SourceResolver {
   }
 
   /**
-   * Every file below a directory. Object stores list a prefix flat in pages ({@code listFiles});
-   * elsewhere a walk of plain statuses avoids the block-location and permission lookups that make
-   * Hadoop's local recursive listing fork a process per file.
+   * Every file below a directory but the job's own output. Object stores list a prefix flat in
+   * pages ({@code listFiles}), except a prefix with some of our output below it: that one is listed
+   * one level at a time (with a delimiter), so that our folders are walked around, never listed.
+   * Elsewhere a walk of plain statuses avoids the block-location and permission lookups that make
+   * Hadoop's local recursive listing fork a process per file, and prunes our folders the same way.
    */
-  static List<FileStatus> listRecursively(FileSystem fs, Path dir) throws IOException {
+  static List<FileStatus> listRecursively(FileSystem fs, Path dir, OwnOutput own)
+      throws IOException {
     List<FileStatus> out = new ArrayList<>();
-    String scheme = fs.getUri().getScheme();
-    if (ObjectStores.isObjectStore(scheme)) {
-      RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
-      while (it.hasNext()) {
-        LocatedFileStatus f = it.next();
-        if (f.isFile()) {
-          out.add(f);
-        }
-      }
-      return out;
-    }
+    boolean objectStore = ObjectStores.isObjectStore(fs.getUri().getScheme());
     java.util.ArrayDeque<Path> pending = new java.util.ArrayDeque<>();
     pending.add(dir);
     while (!pending.isEmpty()) {
-      for (FileStatus f : fs.listStatus(pending.poll())) {
+      Path next = pending.poll();
+      if (objectStore && !own.liesBelow(next)) {
+        listFlat(fs, next, own, out);
+        continue;
+      }
+      for (FileStatus f : fs.listStatus(next)) {
+        if (own.leaveOut(f.getPath(), f.isDirectory()).isPresent()) {
+          continue;
+        }
         if (f.isDirectory()) {
           pending.add(f.getPath());
         } else {
@@ -340,6 +379,17 @@ public final class SourceResolver {
       }
     }
     return out;
+  }
+
+  private static void listFlat(FileSystem fs, Path prefix, OwnOutput own, List<FileStatus> out)
+      throws IOException {
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(prefix, true);
+    while (it.hasNext()) {
+      LocatedFileStatus f = it.next();
+      if (f.isFile() && own.leaveOut(f.getPath(), false).isEmpty()) {
+        out.add(f);
+      }
+    }
   }
 
   /** Hadoop's convention: names starting with _ or . below the listed path are not data. */
@@ -393,6 +443,15 @@ public final class SourceResolver {
       throw new IllegalArgumentException("Cannot name document " + file + ": not under " + root);
     }
     return f.substring(prefix.length());
+  }
+
+  /** Refuses a source root that is the job's own output or lies inside it. */
+  private static void requireNotOurs(OwnOutput own, Path path, String subject) {
+    own.enclosing(path)
+        .ifPresent(
+            place -> {
+              throw new IllegalArgumentException("Cannot use " + subject + " " + place);
+            });
   }
 
   private void requireUnder(Path path, Path root, String table) {

@@ -642,6 +642,83 @@ class ParagraphJobIT {
   }
 
   @Test
+  void theJobsOwnOutput_underATableLocationAPrefixOrNamedByAManifest_isNeverASource()
+      throws IOException {
+    // The output and both tables' folders lie under the source table's location.
+    Path data = home.resolve("own/data");
+    put(data.resolve("a.txt"), "first\n\nsecond\n".getBytes(UTF_8));
+    put(data.resolve("b.txt"), "only\n".getBytes(UTF_8));
+    spark.sql("CREATE DATABASE own LOCATION '" + data.resolve("warehouse").toUri() + "'");
+    spark.sql(
+        "CREATE EXTERNAL TABLE own.raw (line string) STORED AS TEXTFILE LOCATION '"
+            + data.toUri()
+            + "'");
+    Path out = data.resolve("out");
+    RunResult first = run(args("own", out, "--source_table", "own.raw"));
+    assertThat(first.exitCode()).as(first.message()).isZero();
+    assertThat(out.resolve("documents/a.txt")).exists();
+
+    RunResult again = run(args("own", out, "--source_table", "own.raw"));
+    assertThat(again.exitCode()).as(again.message()).isZero();
+    assertOwnOutputLeftOut(again.report().get(), 2, 0, 3); // out/, paragraphs/, documents/
+    RunResult byPrefix = run(args("own", out, "--source_paths", data.toString()));
+    assertThat(byPrefix.exitCode()).as(byPrefix.message()).isZero();
+    assertOwnOutputLeftOut(byPrefix.report().get(), 2, 0, 3);
+
+    Path manifest = home.resolve("own/manifest.txt");
+    Files.writeString(
+        manifest,
+        String.join(
+            "\n",
+            data.resolve("a.txt").toUri().toString(),
+            out.resolve("documents/a.txt").toUri().toString(), // same file name as the real one
+            data.resolve("warehouse/documents/metadata").toUri() + "/x.metadata.json"));
+    RunResult named = run(args("own", out, "--source_manifest", manifest.toString()));
+    assertThat(named.exitCode()).as(named.message()).isZero();
+    assertOwnOutputLeftOut(named.report().get(), 1, 2, 0);
+    assertThat(named.report().get().rejected()).isEmpty();
+    assertThat(
+            spark
+                .sql("SELECT concat(doc_id, ':', status) FROM own.documents ORDER BY 1")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
+        .containsExactly("a.txt:ok", "b.txt:ok");
+    assertThat(rowsByDoc("own.paragraphs")).containsOnlyKeys("a.txt", "b.txt");
+    assertThat(out.resolve("documents/out")).doesNotExist();
+
+    // A source root inside what the job writes is refused before reading.
+    for (Path inside : List.of(out, out.resolve("documents"))) {
+      RunResult refused = run(args("own", out, "--source_paths", inside.toString()));
+      assertThat(refused.exitCode()).isEqualTo(RunResult.BAD_INPUT);
+      assertThat(refused.message())
+          .isEqualTo(
+              "Cannot use --source_paths "
+                  + inside
+                  + ": it lies inside --output_path "
+                  + out.toUri());
+    }
+    String table = data.resolve("warehouse/paragraphs/data").toUri().toString();
+    assertThat(run(args("own", out, "--source_paths", table)).message())
+        .startsWith(
+            "Cannot use --source_paths "
+                + table
+                + ": it lies inside the location of table own.paragraphs (");
+    RunResult tableInside = run(args("own", home.resolve("own"), "--source_table", "own.raw"));
+    assertThat(tableInside.exitCode()).isEqualTo(RunResult.BAD_INPUT);
+    assertThat(tableInside.message())
+        .startsWith("Cannot use --source_table own.raw: its location file:")
+        .endsWith("own/data lies inside --output_path " + home.resolve("own").toUri());
+  }
+
+  private static void assertOwnOutputLeftOut(
+      dev.paraglue.sink.RunReport report, long listed, long objects, long folders) {
+    assertThat(report.count("listed")).isEqualTo(listed);
+    assertThat(report.count("skipped_unchanged")).isEqualTo(listed);
+    assertThat(report.count("own_output_skipped")).isEqualTo(objects);
+    assertThat(report.count("own_output_folders_pruned")).isEqualTo(folders);
+  }
+
+  @Test
   void twoSourcesForOneOutputKey_areBothRejected_andTheEarlierOutputIsWithdrawn()
       throws IOException {
     Path raw = home.resolve("conflict/raw");

@@ -368,4 +368,65 @@ class S3JobIT {
             });
     assertThat(new String(get("gone/out/documents/stays.txt"), UTF_8)).isEqualTo("stays\n");
   }
+
+  @Test
+  void theJobsOwnOutput_underTheSourcePrefix_isWalkedAroundUnlisted_andNeverRead() {
+    String bucket = "paraglue-own";
+    s3.createBucket(b -> b.bucket(bucket));
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    conf.set("fs.s3a.impl", ListingRecorder.class.getName()); // for this bucket's instance only
+    try {
+      new org.apache.hadoop.fs.Path("s3a://" + bucket + "/").getFileSystem(conf);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      conf.unset("fs.s3a.impl");
+    }
+    s3.putObject(b -> b.bucket(bucket).key("tree/a.txt"), RequestBody.fromString("a\n\nb\n"));
+    s3.putObject(b -> b.bucket(bucket).key("tree/sub/b.txt"), RequestBody.fromString("c\n"));
+    spark.sql("CREATE DATABASE owns3 LOCATION 's3a://" + bucket + "/tree/warehouse'");
+    String[] args = {
+      "--source_paths",
+      "s3a://" + bucket + "/tree", // the output is named by s3://: one place
+      "--output_path",
+      "s3://" + bucket + "/tree/out",
+      "--paragraph_table",
+      "owns3.paragraphs",
+      "--documents_table",
+      "owns3.documents"
+    };
+    assertThat(run(args).report().get().count("processed")).isEqualTo(2);
+    ListingRecorder.listed.clear();
+
+    RunResult again = run(args);
+    assertThat(again.exitCode()).as(again.message()).isZero();
+    assertThat(again.report().get().count("listed")).isEqualTo(2);
+    assertThat(again.report().get().count("skipped_unchanged")).isEqualTo(2);
+    assertThat(again.report().get().count("own_output_folders_pruned")).isEqualTo(3);
+    assertThat(spark.table("owns3.documents").count()).isEqualTo(2);
+    // What the listing asked S3 for: the prefixes above our folders one level at a time, the
+    // rest flat; nothing inside out/ or the tables' folders.
+    assertThat(ListingRecorder.listed)
+        .contains("listStatus s3a://" + bucket + "/tree", "listFiles s3a://" + bucket + "/tree/sub")
+        .noneMatch(l -> l.contains("/tree/out") || l.contains("/tree/warehouse/"));
+  }
+
+  /** S3A, recording the listings asked of it (the source listing's, the job's own output's). */
+  public static final class ListingRecorder extends org.apache.hadoop.fs.s3a.S3AFileSystem {
+    static final List<String> listed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public org.apache.hadoop.fs.FileStatus[] listStatus(org.apache.hadoop.fs.Path p)
+        throws IOException {
+      listed.add("listStatus " + p);
+      return super.listStatus(p);
+    }
+
+    @Override
+    public org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> listFiles(
+        org.apache.hadoop.fs.Path p, boolean recursive) throws IOException {
+      listed.add("listFiles " + p);
+      return super.listFiles(p, recursive);
+    }
+  }
 }

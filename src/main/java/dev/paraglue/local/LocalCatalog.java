@@ -60,6 +60,9 @@ public final class LocalCatalog {
     System.setProperty("derby.stream.error.file", abs.resolve("derby.log").toString());
     EmbeddedMetastore.prepare(derbyUrl(abs));
     SparkSession.Builder b = SparkSession.builder();
+    // Iceberg's metastore client gets what Spark gives its own on Derby: metadata tables and
+    // procedures may be the first to open the metastore.
+    EmbeddedMetastore.SCHEMA_SETTINGS.forEach((k, v) -> b.config("spark.hadoop." + k, v));
     return s3(b, System.getenv("PARAGLUE_S3_ENDPOINT"))
         .master(master)
         .appName("paraglue")

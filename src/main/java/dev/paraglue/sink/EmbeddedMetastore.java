@@ -6,9 +6,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hive.conf.HiveConf;
 import org.apache.hadoop.hive.metastore.txn.TxnDbUtil;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +35,63 @@ public final class EmbeddedMetastore {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMetastore.class);
   private static final Set<String> PREPARED = new HashSet<>();
 
+  /**
+   * What Spark's own Hive client sets on an embedded Derby metastore ({@code HiveClientImpl.conf}),
+   * for every other metastore client of the JVM: Iceberg's {@code HiveCatalog} builds its own from
+   * the session's Hadoop configuration, without them. Hive never records the schema version there
+   * ({@code hive.metastore.schema.verification.record.version} is false), so a client with
+   * verification on fails with "Version information not found in metastore" whenever it is the
+   * first of the JVM to open the database (a metadata table or a procedure as the first query).
+   */
+  public static final Map<String, String> SCHEMA_SETTINGS =
+      Map.of(
+          "hive.metastore.schema.verification", "false",
+          "datanucleus.schema.autoCreateAll", "true");
+
+  /** Glue's (and EMR's) metastore client, which replaces Hive's; absent in Apache Hive 2.3. */
+  static final String CLIENT_FACTORY = "hive.metastore.client.factory.class";
+
   private EmbeddedMetastore() {}
+
+  /**
+   * The JDBC URL of the embedded Derby metastore this configuration opens, or empty when it names
+   * another metastore: a service ({@code hive.metastore.uris}), a replacement client such as Glue's
+   * Data Catalog ({@code hive.metastore.client.factory.class}) or another database. Without a URL,
+   * Hive's default, a Derby database {@code metastore_db} in the working directory.
+   */
+  public static Optional<String> derbyUrl(Configuration conf) {
+    String uris = conf.getTrimmed(HiveConf.ConfVars.METASTOREURIS.varname, "");
+    String factory = conf.getTrimmed(CLIENT_FACTORY, "");
+    String url =
+        conf.getTrimmed(
+            HiveConf.ConfVars.METASTORECONNECTURLKEY.varname,
+            HiveConf.ConfVars.METASTORECONNECTURLKEY.getDefaultValue());
+    if (!uris.isEmpty() || !factory.isEmpty() || !url.startsWith("jdbc:derby:")) {
+      return Optional.empty();
+    }
+    return Optional.of(url);
+  }
+
+  /**
+   * Makes the session's metastore ready when it is an embedded Derby one (see {@link #derbyUrl}, as
+   * Spark's Hive client sees it: the session's Hadoop configuration and {@code hive-site.xml}):
+   * {@link #SCHEMA_SETTINGS} go into the session's Hadoop configuration, from which Iceberg builds
+   * its catalog, then {@link #prepare}. Does nothing for any other metastore (the Glue Data
+   * Catalog, a metastore service). Call after the session is built and before its first query.
+   *
+   * @return the Derby URL, when the metastore is embedded
+   */
+  public static Optional<String> prepareIfEmbedded(SparkSession spark) {
+    Optional<String> url =
+        derbyUrl(new HiveConf(spark.sessionState().newHadoopConf(), EmbeddedMetastore.class));
+    url.ifPresent(
+        u -> {
+          SCHEMA_SETTINGS.forEach(spark.sparkContext().hadoopConfiguration()::set);
+          prepare(u);
+          LOG.info("Embedded Derby metastore at {}: schema settings and lock tables ready", u);
+        });
+    return url;
+  }
 
   /**
    * Makes the Derby metastore at {@code jdbcUrl} ready for Iceberg's commits: its lock tables exist

@@ -9,14 +9,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * What {@code jobs/paraglue run} runs, in its own JVM on a new home, as a user first meets it: the
  * bundled samples (a partitioned raw table, a Chinese file name) written under a bare output path,
- * then run again.
+ * then run again; then, as {@code jobs/paraglue sql} would, one of Iceberg's procedures and every
+ * metadata table of both tables.
  */
 class LocalMainIT {
+  private static final List<String> METADATA_TABLES =
+      List.of(
+          "snapshots",
+          "history",
+          "files",
+          "data_files",
+          "delete_files",
+          "manifests",
+          "partitions",
+          "refs");
+
+  /** One query over every Iceberg metadata table of both tables: {@code {"t":..., "n":count}}. */
+  private static final String METADATA_COUNTS =
+      Stream.of("paragraphs", "documents")
+              .flatMap(
+                  t ->
+                      METADATA_TABLES.stream()
+                          .map(
+                              m ->
+                                  "SELECT '%s.%s' AS t, count(*) AS n FROM paraglue.%s.%s"
+                                      .formatted(t, m, t, m)))
+              .collect(Collectors.joining(" UNION ALL "))
+          + " UNION ALL SELECT 'paragraphs.records', sum(record_count)"
+          + " FROM paraglue.paragraphs.data_files";
+
   private static String run(Path home, String... args) throws IOException, InterruptedException {
     List<String> cmd = ChildRun.java();
     cmd.addAll(
@@ -38,7 +66,7 @@ class LocalMainIT {
   }
 
   @Test
-  void samples_onANewHome_underABareOutputPath_thenUnchanged() throws Exception {
+  void samples_onANewHome_thenUnchanged_thenIcebergProceduresAndMetadataTables() throws Exception {
     Path home = Files.createTempDirectory(Path.of("target"), "local-main-");
     Path out = home.resolve("out");
 
@@ -52,5 +80,35 @@ class LocalMainIT {
     assertThat(second)
         .contains("8 listed, 8 unchanged, 0 processed, 0 rejected")
         .contains("  documents:  no documents written\n");
+
+    // Iceberg's procedures and metadata tables, each the first query of its JVM, as with
+    // `jobs/paraglue sql`: Iceberg's metastore client is then the first to open the metastore.
+    String rewrite =
+        run(
+            home,
+            "sql",
+            "CALL spark_catalog.system.rewrite_data_files(table => 'paraglue.paragraphs',"
+                + " options => map('rewrite-all', 'true'))",
+            "--json");
+    assertThat(rewrite).contains("\"added_data_files_count\":2,"); // one per partition
+    String metadata = run(home, "sql", METADATA_COUNTS, "--json");
+    assertThat(metadata)
+        .contains(
+            // the rewrite left one file per partition, and every row
+            "{\"t\":\"paragraphs.data_files\",\"n\":2}",
+            "{\"t\":\"paragraphs.files\",\"n\":2}",
+            "{\"t\":\"paragraphs.records\",\"n\":20}",
+            "{\"t\":\"paragraphs.partitions\",\"n\":2}",
+            "{\"t\":\"paragraphs.delete_files\",\"n\":0}",
+            "{\"t\":\"documents.data_files\",\"n\":1}",
+            "{\"t\":\"documents.delete_files\",\"n\":0}")
+        // the first run's commit and the rewrite's
+        .containsPattern("\\{\"t\":\"paragraphs.snapshots\",\"n\":([2-9]|\\d\\d+)}")
+        .containsPattern("\\{\"t\":\"paragraphs.history\",\"n\":([2-9]|\\d\\d+)}");
+    for (String table : List.of("paragraphs", "documents")) {
+      for (String m : List.of("snapshots", "history", "manifests", "partitions", "refs")) {
+        assertThat(metadata).containsPattern("\\{\"t\":\"" + table + "." + m + "\",\"n\":[1-9]");
+      }
+    }
   }
 }

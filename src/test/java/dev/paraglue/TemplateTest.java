@@ -46,6 +46,25 @@ class TemplateTest {
   }
 
   @Test
+  void maintenance_runsDaily_withTheMaintainClass_onTheJobsTables() {
+    JsonNode resources = template.path("Resources");
+    JsonNode job = resources.path("MaintainJob").path("Properties");
+    JsonNode args = job.path("DefaultArguments");
+    assertThat(args.path("--class").asText()).isEqualTo("dev.paraglue.job.MaintainJob");
+    JsonNode runArgs = resources.path("GlueJob").path("Properties").path("DefaultArguments");
+    for (String table : List.of("--paragraph_table", "--documents_table", "--conf")) {
+      assertThat(args.path(table)).as(table).isEqualTo(runArgs.path(table));
+    }
+    JsonNode schedule = resources.path("MaintainSchedule");
+    assertThat(schedule.path("Type").asText()).isEqualTo("AWS::Glue::Trigger");
+    assertThat(schedule.path("Properties").path("Type").asText()).isEqualTo("SCHEDULED");
+    assertThat(schedule.path("Properties").path("Schedule").asText()).matches("cron\\(.+\\)");
+    assertThat(
+            schedule.path("Properties").path("Actions").get(0).path("JobName").path("Ref").asText())
+        .isEqualTo("MaintainJob");
+  }
+
+  @Test
   void everyRefGetAttAndSubVariable_resolves() {
     Set<String> params = names("Parameters");
     Set<String> resources = names("Resources");

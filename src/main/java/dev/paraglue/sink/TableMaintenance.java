@@ -8,7 +8,6 @@ import org.apache.iceberg.actions.DeleteOrphanFiles;
 import org.apache.iceberg.actions.ExpireSnapshots;
 import org.apache.iceberg.actions.RewriteDataFiles;
 import org.apache.iceberg.actions.RewriteManifests;
-import org.apache.iceberg.actions.RewritePositionDeleteFiles;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.actions.SparkActions;
 import org.apache.spark.sql.SparkSession;
@@ -50,7 +49,7 @@ public final class TableMaintenance {
       String table,
       int dataFilesRewritten,
       int dataFilesAdded,
-      int deleteFilesRemoved,
+      long deleteFilesRemoved,
       int manifestsRewritten,
       int snapshotsExpired,
       long filesDeleted,
@@ -59,7 +58,7 @@ public final class TableMaintenance {
     /** One line for a person: what changed. */
     public String summary() {
       return String.format(
-          "%s: %d data files compacted into %d, %d delete files applied, %d manifests rewritten,"
+          "%s: %d data files compacted into %d, %d delete files applied or dropped, %d manifests rewritten,"
               + " %d snapshots expired (%d files deleted), %d orphan files removed%s",
           table,
           dataFilesRewritten,
@@ -84,19 +83,30 @@ public final class TableMaintenance {
   /** Compacts, rewrites manifests, expires snapshots and removes orphans of {@code table}. */
   public Outcome maintain(String table, Retention retention) {
     Table t = load(table);
+    long deleteFilesBefore = deleteFiles(t);
     SparkActions actions = SparkActions.get(spark);
     RewriteDataFiles.Result data =
         actions
             .rewriteDataFiles(t)
             .binPack()
+            // Any file with a delete is rewritten (the deletes applied), and any two small files
+            // of a partition are packed together: many small runs leave many small files.
             .option("delete-file-threshold", "1")
+            .option("min-input-files", "2")
+            // The new files get a sequence number above every delete: the deletes they absorbed
+            // are then dangling and dropped. (A run's deletes committed meanwhile against the old
+            // files fail that file group instead, left for next time.)
+            .option(RewriteDataFiles.USE_STARTING_SEQUENCE_NUMBER, "false")
             .option(RewriteDataFiles.REMOVE_DANGLING_DELETES, "true")
             .option(RewriteDataFiles.PARTIAL_PROGRESS_ENABLED, "true")
             .execute();
     t.refresh();
-    RewritePositionDeleteFiles.Result deletes =
-        t.currentSnapshot() == null ? null : actions.rewritePositionDeletes(t).execute();
-    t.refresh();
+    if (t.currentSnapshot() != null) {
+      actions.rewritePositionDeletes(t).execute();
+      t.refresh();
+      actions.removeDanglingDeleteFiles(t).execute();
+      t.refresh();
+    }
     RewriteManifests.Result manifests = actions.rewriteManifests(t).execute();
     t.refresh();
     int before = snapshotCount(t);
@@ -114,8 +124,7 @@ public final class TableMaintenance {
             table,
             data.rewrittenDataFilesCount(),
             data.addedDataFilesCount(),
-            data.removedDeleteFilesCount()
-                + (deletes == null ? 0 : deletes.rewrittenDeleteFilesCount()),
+            deleteFilesBefore - deleteFiles(t),
             count(manifests.rewrittenManifests()),
             before - snapshotCount(t),
             expired.deletedDataFilesCount()
@@ -138,6 +147,12 @@ public final class TableMaintenance {
           "Cannot maintain table " + table + ": " + e.getMessage().lines().findFirst().orElse(""),
           e);
     }
+  }
+
+  /** Live delete files, from the current snapshot's summary. */
+  private static long deleteFiles(Table t) {
+    Snapshot s = t.currentSnapshot();
+    return s == null ? 0 : Long.parseLong(s.summary().getOrDefault("total-delete-files", "0"));
   }
 
   private static int snapshotCount(Table t) {

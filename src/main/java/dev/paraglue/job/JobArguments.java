@@ -32,6 +32,8 @@ public final class JobArguments {
       ParagraphSplitter.DEFAULT_MAX_PARAGRAPH_BYTES;
   public static final String FAIL_ON_REJECT = "fail_on_reject";
   public static final boolean FAIL_ON_REJECT_DEFAULT = false;
+  public static final String REMOVE_MISSING = "remove_missing";
+  public static final boolean REMOVE_MISSING_DEFAULT = false;
 
   /** Glue's own run id; the only Glue argument that is used. */
   public static final String JOB_RUN_ID = "JOB_RUN_ID";
@@ -72,7 +74,8 @@ public final class JobArguments {
               INCREMENTAL,
               "true|false",
               String.valueOf(INCREMENTAL_DEFAULT),
-              "skip documents whose source (URI, size, modification time) is unchanged"),
+              "skip documents whose source (URI, size, modification time), output path and"
+                  + " paragraph limit are unchanged"),
           new Argument(
               MAX_PARAGRAPH_BYTES,
               "n",
@@ -82,7 +85,13 @@ public final class JobArguments {
               FAIL_ON_REJECT,
               "true|false",
               String.valueOf(FAIL_ON_REJECT_DEFAULT),
-              "end with a failure when any document was rejected"));
+              "end with a failure when any document was rejected"),
+          new Argument(
+              REMOVE_MISSING,
+              "true|false",
+              String.valueOf(REMOVE_MISSING_DEFAULT),
+              "remove the rows and outputs of documents whose source is gone from a listed root"
+                  + " or named path"));
 
   /** The job's command line; {@code run} is what a user does with it. */
   public static final Command COMMAND =
@@ -138,6 +147,7 @@ public final class JobArguments {
   private final boolean incremental;
   private final long maxParagraphBytes;
   private final boolean failOnReject;
+  private final boolean removeMissing;
   private final Optional<String> jobRunId;
   private final Optional<String> jobName;
 
@@ -153,6 +163,7 @@ public final class JobArguments {
     this.incremental = bool(INCREMENTAL, values.get(INCREMENTAL));
     this.maxParagraphBytes = maxBytes(values.get(MAX_PARAGRAPH_BYTES));
     this.failOnReject = bool(FAIL_ON_REJECT, values.get(FAIL_ON_REJECT));
+    this.removeMissing = bool(REMOVE_MISSING, values.get(REMOVE_MISSING));
     this.jobRunId = Optional.ofNullable(values.get(JOB_RUN_ID));
     this.jobName = Optional.ofNullable(values.get(JOB_NAME));
 
@@ -181,11 +192,11 @@ public final class JobArguments {
     return new JobArguments(COMMAND.parse(JobArguments::isGlueArgument, args).values());
   }
 
-  private static boolean isGlueArgument(String name) {
+  static boolean isGlueArgument(String name) {
     return GLUE_ARGUMENTS.contains(name) || name.startsWith("enable-");
   }
 
-  private static String table(String key, String value) {
+  static String table(String key, String value) {
     if (!TABLE_NAME.matcher(value).matches()) {
       throw new IllegalArgumentException(
           "Cannot use --" + key + " '" + value + "': expected database.table (letters, digits, _)");
@@ -273,6 +284,10 @@ public final class JobArguments {
 
   public boolean failOnReject() {
     return failOnReject;
+  }
+
+  public boolean removeMissing() {
+    return removeMissing;
   }
 
   public Optional<String> jobRunId() {

@@ -9,6 +9,7 @@ import dev.paraglue.sink.IcebergTables;
 import dev.paraglue.sink.ParagraphFiles;
 import dev.paraglue.sink.ResultSettings;
 import dev.paraglue.sink.RunReport;
+import dev.paraglue.source.RemovalScope;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.source.SourcePlan;
 import dev.paraglue.source.SourceResolver;
@@ -174,11 +175,21 @@ public final class JobRunner {
                 tables.ledger(
                     args.documentsTable(),
                     plan.documents().stream().map(SourceDocument::getDocId).toList()));
+    List<SourceDocument> gone =
+        plan.removal().isEmpty()
+            ? List.of()
+            : stage(report, "removals", () -> gone(args.documentsTable(), plan, tables));
+    Set<String> goneKeys = new HashSet<>();
+    gone.forEach(d -> goneKeys.add(d.getOutputKey()));
     List<SourceDocument> toRead = new ArrayList<>();
     Set<String> previouslyRejected = new HashSet<>();
     for (SourceDocument d : plan.documents()) {
       Row entry = ledger.get(d.getDocId());
-      if (!args.incremental() || !IcebergTables.unchanged(d, entry, settings)) {
+      // A document whose output key a removed one shared (a.txt beside a removed a.txt.gz) was
+      // rejected as a conflict: it is read again, whatever the ledger says.
+      if (!args.incremental()
+          || !IcebergTables.unchanged(d, entry, settings)
+          || goneKeys.contains(d.getOutputKey())) {
         toRead.add(d);
         if (entry != null && IcebergTables.wasRejected(entry)) {
           previouslyRejected.add(d.getDocId());
@@ -197,6 +208,8 @@ public final class JobRunner {
 
     RunOutcome outcome = new RunOutcome(runId, new Timestamp(System.currentTimeMillis()), settings);
     plan.refused().forEach((d, r) -> outcome.rejected(d, DocumentSummary.rejected(r), report));
+    gone.forEach(d -> outcome.removed(d, report));
+    report.count("removed", gone.size());
     DocumentWriter writer = new DocumentWriter(args.outputPath(), runId);
     removeStaleStaging(writer, conf, report);
     try (ParagraphPipeline pipeline = new ParagraphPipeline(spark, args.maxParagraphBytes())) {
@@ -278,6 +291,22 @@ public final class JobRunner {
               + ": "
               + first.reason());
     }
+  }
+
+  /** With --remove_missing: the ledger's documents whose source is gone (docs/contract.md). */
+  private static List<SourceDocument> gone(
+      String documents, SourcePlan plan, IcebergTables tables) {
+    List<String> listed = new ArrayList<>();
+    plan.documents().forEach(d -> listed.add(d.getUri()));
+    plan.refused().keySet().forEach(d -> listed.add(d.getUri()));
+    RemovalScope scope = plan.removal();
+    List<SourceDocument> candidates = new ArrayList<>();
+    for (Row r : tables.gone(documents, scope.prefixes(), scope.objects(), listed)) {
+      candidates.add(scope.document(r.getString(0), r.getString(1)));
+    }
+    List<SourceDocument> gone = scope.within().apply(candidates);
+    LOG.info("{} documents' sources are gone; they are removed", gone.size());
+    return gone;
   }
 
   /**

@@ -30,6 +30,7 @@ final class RunOutcome {
   private final ResultSettings settings;
   private final List<SourceDocument> accepted = new ArrayList<>();
   private final List<SourceDocument> rejected = new ArrayList<>();
+  private final List<SourceDocument> removed = new ArrayList<>();
   private final List<RunReport.Problem> problems = new ArrayList<>();
   private final List<Row> ledgerRows = new ArrayList<>();
 
@@ -47,6 +48,18 @@ final class RunOutcome {
             d.getDocId(), d.getUri(), s.getReason(), s.getReasonOffset(), s.getReasonDetail());
     problems.add(problem);
     report.rejected(problem);
+  }
+
+  /**
+   * A document whose source is gone (--remove_missing): its rows go in the run's commit, its
+   * reassembled document and rejection record after it, and the ledger calls it removed.
+   */
+  void removed(SourceDocument d, RunReport report) {
+    removed.add(d);
+    ledgerRows.add(
+        IcebergTables.documentRow(
+            d, DocumentSummary.removed(), null, runId, processedAt, settings));
+    report.count("removed", removed.size());
   }
 
   /** Sorts a document that was read into accepted or rejected, and counts it. */
@@ -109,6 +122,12 @@ final class RunOutcome {
   void publish(DocumentWriter writer, Set<String> previouslyRejected, Configuration conf) {
     int cleared = 0;
     try {
+      // Removed first: a document read again because a removed one shared its output key publishes
+      // that key after.
+      for (SourceDocument d : removed) {
+        writer.unpublish(d.getOutputKey(), conf);
+        writer.clearRejection(d.getDocId(), conf);
+      }
       for (SourceDocument d : accepted) {
         writer.publish(d.getOutputKey(), conf);
         if (previouslyRejected.contains(d.getDocId())) {
@@ -126,19 +145,22 @@ final class RunOutcome {
       throw new UncheckedIOException("Cannot publish documents: " + e.getMessage(), e);
     }
     LOG.info(
-        "Published {} documents, withdrew outputs of {} rejected, cleared {} old rejections",
+        "Published {} documents, withdrew outputs of {} rejected and {} removed, cleared {} old"
+            + " rejections",
         accepted.size(),
         rejected.size(),
+        removed.size(),
         cleared);
   }
 
   /**
-   * Documents whose rows this run replaces, before they are read: those refused so far (by no rows)
-   * and those to read (by their rows if accepted, by none if rejected).
+   * Documents whose rows this run replaces, before they are read: those refused or removed so far
+   * (by no rows) and those to read (by their rows if accepted, by none if rejected).
    */
   List<String> replacedIds(List<SourceDocument> toRead) {
     List<String> ids = new ArrayList<>();
     rejected.forEach(d -> ids.add(d.getDocId()));
+    removed.forEach(d -> ids.add(d.getDocId()));
     toRead.forEach(d -> ids.add(d.getDocId()));
     return ids;
   }

@@ -5,12 +5,14 @@ import dev.paraglue.cli.Command;
 import dev.paraglue.cli.OneLine;
 import dev.paraglue.job.JobArguments;
 import dev.paraglue.job.JobRunner;
+import dev.paraglue.job.MaintainJob;
 import dev.paraglue.job.RunResult;
 import dev.paraglue.sink.RunReport;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,6 +51,13 @@ public final class LocalMain {
           List.of("QUERY"),
           List.of());
 
+  /** {@code jobs/paraglue maintain}: the maintenance job's table, on the local catalog. */
+  static final Command MAINTAIN =
+      MaintainJob.COMMAND.describedAs(
+          "jobs/paraglue maintain [--name value ...]",
+          MaintainJob.COMMAND.summary(),
+          List.of("Runs on the embedded catalog under $PARAGLUE_HOME."));
+
   private LocalMain() {}
 
   public static void main(String[] argv) {
@@ -72,13 +81,17 @@ public final class LocalMain {
    * to run; IllegalArgumentException, before any session starts, when it is not.
    */
   static Optional<Integer> answer(String[] argv, Path home, PrintStream out) {
-    if (argv.length == 0 || !(argv[0].equals("run") || argv[0].equals("sql"))) {
-      throw new IllegalArgumentException(
-          "Cannot run: unknown command '"
-              + (argv.length == 0 ? "" : argv[0])
-              + "'; use run or sql (each with --help)");
-    }
-    Command command = argv[0].equals("run") ? RUN : SQL;
+    Command command =
+        switch (argv.length == 0 ? "" : argv[0]) {
+          case "run" -> RUN;
+          case "sql" -> SQL;
+          case "maintain" -> MAINTAIN;
+          default ->
+              throw new IllegalArgumentException(
+                  "Cannot run: unknown command '"
+                      + (argv.length == 0 ? "" : argv[0])
+                      + "'; use run, sql or maintain (each with --help)");
+        };
     String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
     if (Command.asksForHelp(rest)) {
       out.print(command.help());
@@ -87,7 +100,7 @@ public final class LocalMain {
     if (command == RUN) {
       JobArguments.parse(jobArguments(home, rest).toArray(new String[0]));
     } else {
-      SQL.parse(rest);
+      command.parse(rest);
     }
     return Optional.empty();
   }
@@ -98,6 +111,9 @@ public final class LocalMain {
     try {
       if (argv[0].equals("run")) {
         return run(spark, home, rest, System.out);
+      }
+      if (argv[0].equals("maintain")) {
+        return MaintainJob.run(spark, rest, System.out, Instant.now());
       }
       spark.sparkContext().setLogLevel("WARN");
       return sql(spark, rest, System.out, System.err);
@@ -164,8 +180,12 @@ public final class LocalMain {
     out.println();
     out.println("paraglue run " + r.runId() + " " + r.status());
     out.printf(
-        "  documents:  %d listed, %d unchanged, %d processed, %d rejected%n",
-        r.count("listed"), r.count("skipped_unchanged"), r.count("processed"), r.count("rejected"));
+        "  documents:  %d listed, %d unchanged, %d processed, %d rejected%s%n",
+        r.count("listed"),
+        r.count("skipped_unchanged"),
+        r.count("processed"),
+        r.count("rejected"),
+        r.count("removed") == 0 ? "" : ", " + r.count("removed") + " removed");
     if (r.count("own_output_skipped") + r.count("own_output_folders_pruned") > 0) {
       out.printf(
           "  left out:   %d objects and %d folders (not listed) of the job's own output%n",

@@ -1,5 +1,8 @@
 package dev.paraglue.sink;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.source.SourceResolver;
@@ -16,15 +19,19 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.iceberg.util.ContentFileUtil;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -284,6 +291,43 @@ public final class IcebergTables {
     return out;
   }
 
+  /**
+   * The documents the ledger holds as 'ok' or 'rejected' whose source lies under one of {@code
+   * prefixes} or is one of {@code objects}, and whose source URI is not among {@code listedUris}:
+   * their sources are gone. Compared by URI, not doc id: a document listed under another root has
+   * another doc id but is not gone. As {@code [doc_id, source_uri]} rows.
+   */
+  public List<Row> gone(
+      String table, List<String> prefixes, List<String> objects, Collection<String> listedUris) {
+    if ((prefixes.isEmpty() && objects.isEmpty())
+        || icebergTable(table).currentSnapshot() == null) {
+      return List.of();
+    }
+    Dataset<Row> live =
+        spark
+            .table(table)
+            .where(col("status").isin(DocumentSummary.OK, DocumentSummary.REJECTED))
+            .select("doc_id", "source_uri");
+    Column under = lit(false);
+    for (String p : prefixes) {
+      String dir = p.endsWith("/") ? p : p + "/";
+      under = under.or(col("source_uri").startsWith(dir)).or(col("source_uri").equalTo(p));
+    }
+    Dataset<Row> candidates = live.where(under);
+    if (!objects.isEmpty()) {
+      Dataset<Row> named =
+          spark.createDataset(new ArrayList<>(objects), Encoders.STRING()).toDF("source_uri");
+      candidates = candidates.union(live.join(named, "source_uri").select("doc_id", "source_uri"));
+    }
+    Dataset<Row> listed =
+        spark.createDataset(new ArrayList<>(listedUris), Encoders.STRING()).toDF("source_uri");
+    return candidates
+        .distinct()
+        .join(listed, new String[] {"source_uri"}, "left_anti")
+        .select("doc_id", "source_uri")
+        .collectAsList();
+  }
+
   /** Doc ids as a one-column frame, to join with: never spelled out in SQL text. */
   private Dataset<Row> docIdFrame(Collection<String> docIds) {
     return spark.createDataset(new ArrayList<>(docIds), Encoders.STRING()).toDF("doc_id");
@@ -378,27 +422,47 @@ public final class IcebergTables {
     }
   }
 
-  /** What deleting some documents' rows on a branch wrote, to be committed to main. */
+  /**
+   * What deleting some documents' rows on a branch wrote, to be committed to main, and the data
+   * files its position deletes point at: they must still be live when it commits.
+   */
   private record StagedChanges(
-      List<DataFile> removed, List<DataFile> added, List<DeleteFile> deletes) {
-    static final StagedChanges NONE = new StagedChanges(List.of(), List.of(), List.of());
+      List<DataFile> removed,
+      List<DataFile> added,
+      List<DeleteFile> deletes,
+      List<String> referencedDataFiles) {
+    static final StagedChanges NONE = new StagedChanges(List.of(), List.of(), List.of(), List.of());
 
     void applyTo(RowDelta delta) {
       removed.forEach(delta::removeRows);
       added.forEach(delta::addRows);
       deletes.forEach(delta::addDeletes);
     }
+  }
 
-    /** The data files the position deletes point at: they must still be live at the commit. */
-    List<String> referencedDataFiles() {
-      List<String> out = new ArrayList<>();
-      for (DeleteFile d : deletes) {
-        if (d.referencedDataFile() != null) {
-          out.add(d.referencedDataFile());
+  /**
+   * The data files the delete files point at: each one's, from its {@code file_path} bounds (one
+   * data file per delete file, 'write.delete.granularity'='file'); every data file of {@code base}
+   * when one of them does not say.
+   */
+  private static List<String> referencedDataFiles(
+      Table t, Snapshot base, List<DeleteFile> deletes) {
+    List<String> out = new ArrayList<>();
+    for (DeleteFile d : deletes) {
+      String f = ContentFileUtil.referencedDataFileLocation(d);
+      if (f == null) {
+        out.clear();
+        try (CloseableIterable<FileScanTask> tasks =
+            t.newScan().useSnapshot(base.snapshotId()).planFiles()) {
+          tasks.forEach(task -> out.add(task.file().location()));
+        } catch (IOException e) {
+          throw new UncheckedIOException("Cannot plan " + t.name() + ": " + e.getMessage(), e);
         }
+        return out;
       }
-      return out;
+      out.add(f);
     }
+    return out;
   }
 
   /** Deletes the rows of {@code ids} on the branch and returns what that wrote. */
@@ -430,7 +494,7 @@ public final class IcebergTables {
     staged.removedDataFiles(t.io()).forEach(removed::add);
     staged.addedDataFiles(t.io()).forEach(added::add);
     staged.addedDeleteFiles(t.io()).forEach(deletes::add);
-    return new StagedChanges(removed, added, deletes);
+    return new StagedChanges(removed, added, deletes, referencedDataFiles(t, base, deletes));
   }
 
   /**
@@ -511,11 +575,12 @@ public final class IcebergTables {
       String runId,
       Timestamp processedAt,
       ResultSettings settings) {
+    boolean removed = DocumentSummary.REMOVED.equals(s.getStatus());
     return RowFactory.create(
         d.getDocId(),
         d.getUri(),
-        d.getSize(),
-        new Timestamp(d.getModified()),
+        removed ? null : d.getSize(),
+        removed ? null : new Timestamp(d.getModified()),
         s.getStatus(),
         s.getReason(),
         s.getReasonOffset(),

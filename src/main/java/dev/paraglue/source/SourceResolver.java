@@ -84,21 +84,28 @@ public final class SourceResolver {
 
     List<Root> roots = new ArrayList<>();
     Map<SourceDocument, Rejection> refused = new LinkedHashMap<>();
+    List<String> gonePrefixes = new ArrayList<>();
+    List<String> goneObjects = new ArrayList<>();
     if (table.isPresent() && args.sourcePaths().isEmpty() && args.sourceManifest().isEmpty()) {
       roots.addAll(tableRoots(table.get(), tableRoot.get(), partitionColumns));
+      gonePrefixes.add(tableRoot.get().toString());
     }
     for (String p : args.sourcePaths()) {
       Path path = qualify(new Path(p));
       requireNotOurs(own, path, "--source_paths " + p + ": it");
       tableRoot.ifPresent(r -> requireUnder(path, r, args.sourceTable().get()));
-      roots.add(new Root(tableRoot.orElse(null), path, Map.of()));
+      gonePrefixes.add(path.toString());
+      if (!args.removeMissing() || exists(path)) {
+        roots.add(new Root(tableRoot.orElse(null), path, Map.of()));
+      }
     }
     List<SourceDocument> documents = new ArrayList<>();
     for (Root root : roots) {
       documents.addAll(list(root, partitionColumns, own));
     }
     if (args.sourceManifest().isPresent()) {
-      documents.addAll(manifestDocuments(args, tableRoot, own, partitionColumns, refused));
+      documents.addAll(
+          manifestDocuments(args, tableRoot, own, partitionColumns, refused, goneObjects));
     }
     documents = dedupe(documents);
     if (filter.isPresent()) {
@@ -119,7 +126,40 @@ public final class SourceResolver {
         List.copyOf(partitionColumns),
         refused,
         own.skippedObjects(),
-        own.prunedFolders());
+        own.prunedFolders(),
+        args.removeMissing()
+            ? removalScope(gonePrefixes, goneObjects, tableRoot, filter, args, partitionColumns)
+            : RemovalScope.none());
+  }
+
+  /**
+   * Where documents whose source is gone are looked for; their partition values come from their doc
+   * ids' {@code key=value} folders, as a listing would give them, so the filter sees the same.
+   */
+  private RemovalScope removalScope(
+      List<String> prefixes,
+      List<String> objects,
+      Optional<Path> tableRoot,
+      Optional<Expression> filter,
+      JobArguments args,
+      List<StructField> partitionColumns) {
+    return new RemovalScope(
+        prefixes,
+        objects,
+        a ->
+            new SourceDocument(a[0], a[1], 0, 0, partitionValues(a[0], Map.of(), partitionColumns)),
+        docs ->
+            filter.isEmpty() || docs.isEmpty()
+                ? docs
+                : applyFilter(docs, filter.get(), args.partitionFilter().get(), partitionColumns));
+  }
+
+  private boolean exists(Path path) {
+    try {
+      return path.getFileSystem(conf).exists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read source path " + path + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -132,7 +172,8 @@ public final class SourceResolver {
       Optional<Path> tableRoot,
       OwnOutput own,
       List<StructField> partitionColumns,
-      Map<SourceDocument, Rejection> refused) {
+      Map<SourceDocument, Rejection> refused,
+      List<String> gone) {
     List<SourceDocument> documents = new ArrayList<>();
     for (String line : readManifest(args.sourceManifest().get())) {
       Path path = qualify(new Path(line));
@@ -147,6 +188,10 @@ public final class SourceResolver {
         FileStatus status = path.getFileSystem(conf).getFileStatus(path);
         documents.add(document(root, status, Map.of(), partitionColumns));
       } catch (FileNotFoundException e) {
+        if (args.removeMissing()) {
+          gone.add(path.toString()); // removed if the ledger has it, nothing to do otherwise
+          continue;
+        }
         SourceDocument missing =
             new SourceDocument(
                 relative(root, path), path.toString(), 0, 0, nulls(partitionColumns));
@@ -407,9 +452,22 @@ public final class SourceResolver {
       Path root, FileStatus status, Map<String, String> spec, List<StructField> partitionCols) {
     Path path = status.getPath();
     String docId = relative(root, path);
+    return new SourceDocument(
+        docId,
+        path.toString(),
+        status.getLen(),
+        status.getModificationTime(),
+        partitionValues(docId, spec, partitionCols));
+  }
+
+  /**
+   * A document's partition values, in the columns' order: the partition's spec, or else the {@code
+   * key=value} folders of its doc id, as Hive lays them out; null for a default partition.
+   */
+  private static List<String> partitionValues(
+      String docId, Map<String, String> spec, List<StructField> partitionCols) {
     Map<String, String> values = new HashMap<>(spec);
     if (values.isEmpty() && !partitionCols.isEmpty()) {
-      // Partition values from key=value directories in the path, as Hive lays them out.
       for (String segment : docId.split("/")) {
         int eq = segment.indexOf('=');
         if (eq > 0) {
@@ -422,8 +480,7 @@ public final class SourceResolver {
       String v = values.get(f.name().toLowerCase(Locale.ROOT));
       ordered.add(v == null || "__HIVE_DEFAULT_PARTITION__".equals(v) ? null : v);
     }
-    return new SourceDocument(
-        docId, path.toString(), status.getLen(), status.getModificationTime(), ordered);
+    return ordered;
   }
 
   private static List<String> nulls(List<StructField> cols) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paraglue.TestBytes;
 import dev.paraglue.job.JobRunner;
+import dev.paraglue.job.MaintainJob;
 import dev.paraglue.job.RunResult;
 import dev.paraglue.local.LocalCatalog;
 import dev.paraglue.pipeline.ExplodeStage;
@@ -20,14 +21,22 @@ import dev.paraglue.text.Reassembler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -564,6 +573,260 @@ class ParagraphJobIT {
         run(args("filt", out, "--source_table", "filt.raw", "--source_paths", climbing));
     assertThat(dotDot.exitCode()).isEqualTo(RunResult.BAD_INPUT);
     assertThat(dotDot.message()).contains("not under the location of filt.raw");
+  }
+
+  /**
+   * After runs that replace rows (delete files, many small data files, snapshots), maintenance
+   * compacts and applies the deletes, expires snapshots and removes an orphan, and every query
+   * returns what it returned before.
+   */
+  @Test
+  void maintain_compactsAndExpires_andNoQueryChanges() throws Exception {
+    Path raw = home.resolve("maint/raw");
+    Path out = home.resolve("maint/out");
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 4; i++) {
+        put(
+            raw.resolve("d" + i + ".txt"),
+            ("round " + round + "\n\ndoc " + i + "\n").getBytes(UTF_8));
+      }
+      RunResult r = run(args("maint", out, "--source_paths", raw.toUri().toString()));
+      assertThat(r.exitCode()).as(r.message()).isZero();
+    }
+    Table paragraphs = Spark3Util.loadIcebergTable(spark, "maint.paragraphs");
+    Path orphan = Path.of(URI.create(paragraphs.location() + "/data/orphan.parquet"));
+    Files.write(orphan, new byte[] {1});
+    Files.setLastModifiedTime(orphan, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+    List<String> rowsBefore = allRows("maint.paragraphs");
+    List<String> ledgerBefore = allRows("maint.documents");
+    assertThat(liveFiles(paragraphs, true)).isPositive();
+    long deleteFilesBefore =
+        Long.parseLong(paragraphs.currentSnapshot().summary().get("total-delete-files"));
+
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    int code =
+        MaintainJob.run(
+            spark,
+            new String[] {
+              "--paragraph_table",
+              "maint.paragraphs",
+              "--documents_table",
+              "maint.documents",
+              "--retain_days",
+              "0",
+              "--retain_last",
+              "1",
+              "--JOB_NAME",
+              "ignored"
+            },
+            new PrintStream(printed, true, UTF_8),
+            Instant.now().plusSeconds(600)); // the snapshots maintenance itself made expire too
+
+    assertThat(code).isZero();
+    assertThat(printed.toString(UTF_8))
+        .contains("maint.paragraphs: ")
+        .contains("1 orphan files removed")
+        .contains("maint.documents: ");
+    assertThat(allRows("maint.paragraphs")).isEqualTo(rowsBefore);
+    assertThat(allRows("maint.documents")).isEqualTo(ledgerBefore);
+    paragraphs.refresh();
+    assertThat(liveFiles(paragraphs, true)).isZero();
+    assertThat(liveFiles(paragraphs, false)).isEqualTo(1);
+    assertThat(paragraphs.snapshots()).hasSize(1);
+    // Every delete is applied: no live data file has one left (Iceberg may keep a dangling delete
+    // file that points at a compacted-away file; it applies to nothing).
+    assertThat(Long.parseLong(paragraphs.currentSnapshot().summary().get("total-delete-files")))
+        .isLessThan(deleteFilesBefore);
+    assertThat(orphan).doesNotExist();
+  }
+
+  /**
+   * A run whose deletes point at data files that maintenance compacts away while it waits to commit
+   * redoes its commit on the compacted table: both succeed, every row is there once.
+   */
+  @Test
+  void maintenanceRacingACommit_theRunRedoesItsCommit_andTheRowsAreExact() throws Exception {
+    Path raw = home.resolve("race/raw");
+    Path out = home.resolve("race/out");
+    for (int i = 0; i < 3; i++) {
+      put(raw.resolve("d" + i + ".txt"), ("first " + i + "\n").getBytes(UTF_8));
+      assertThat(run(args("race", out, "--source_paths", raw.toUri().toString())).exitCode())
+          .isZero();
+    }
+    put(raw.resolve("d1.txt"), "second\n\nversion\n".getBytes(UTF_8));
+    String[] maintain = {
+      "--paragraph_table", "race.paragraphs", "--documents_table", "race.documents"
+    };
+    int[] maintained = {-1};
+    RunResult r =
+        PausedRun.at(
+            "commit.before@jr_race",
+            home.resolve("race/points"),
+            () ->
+                run(
+                    args(
+                        "race",
+                        out,
+                        "--source_paths",
+                        raw.toUri().toString(),
+                        "--JOB_RUN_ID",
+                        "jr_race")),
+            () -> maintained[0] = MaintainJob.run(spark, maintain, System.out, Instant.now()));
+    assertThat(maintained[0]).isZero();
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    assertThat(r.report().get().count("commit_retries")).isPositive();
+    assertThat(
+            spark
+                .sql("SELECT doc_id, paragraph_index, text FROM race.paragraphs ORDER BY 1, 2")
+                .collectAsList()
+                .stream()
+                .map(Row::toString)
+                .toList())
+        .containsExactly(
+            "[d0.txt,0,first 0]", "[d1.txt,0,second]", "[d1.txt,1,version]", "[d2.txt,0,first 2]");
+  }
+
+  private static List<String> allRows(String table) {
+    return spark.table(table).drop("processed_at").orderBy("doc_id").collectAsList().stream()
+        .map(Row::toString)
+        .sorted()
+        .toList();
+  }
+
+  private static int liveFiles(Table t, boolean deletes) {
+    int n = 0;
+    try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        n += deletes ? task.deletes().size() : 1;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return n;
+  }
+
+  /**
+   * --remove_missing at each kind of root: the table's location (with and without a partition
+   * filter), a listed prefix, a named object, a manifest entry. A removed document loses its rows,
+   * its reassembled document and its rejection record, and the ledger calls it removed; a rerun
+   * removes nothing more; a document that comes back is processed like a new one.
+   */
+  @Test
+  void removeMissing_atEveryKindOfRoot_andARemovedDocumentComesBack() throws Exception {
+    Path raw = home.resolve("rm/raw");
+    Path out = home.resolve("rm/out");
+    put(raw.resolve("dt=1/a.txt"), "alpha\n\nbeta\n".getBytes(UTF_8));
+    put(raw.resolve("dt=1/b.txt"), "bee\n".getBytes(UTF_8));
+    put(raw.resolve("dt=2/c.txt"), "sea\n".getBytes(UTF_8));
+    put(raw.resolve("dt=2/bad.txt"), bytes("x", 0xFF));
+    registerTable("rm.raw", raw);
+    String[] table = {"--source_table", "rm.raw"};
+    assertThat(run(args("rm", out, table)).exitCode()).isZero();
+    assertThat(out.resolve("_rejected/dt=2/bad.txt.json")).exists();
+
+    // The table's location: a processed and a rejected document go.
+    Files.delete(raw.resolve("dt=1/a.txt"));
+    Files.delete(raw.resolve("dt=2/bad.txt"));
+    RunResult notAsked = run(args("rm", out, table));
+    assertThat(notAsked.report().get().count("removed")).isZero();
+    assertThat(rowsByDoc("rm.paragraphs")).containsKey("dt=1/a.txt");
+    RunResult removed =
+        run(args("rm", out, "--source_table", "rm.raw", "--remove_missing", "true"));
+    assertThat(removed.exitCode()).as(removed.message()).isZero();
+    assertThat(removed.report().get().count("removed")).isEqualTo(2);
+    assertThat(rowsByDoc("rm.paragraphs").keySet())
+        .containsExactlyInAnyOrder("dt=1/b.txt", "dt=2/c.txt");
+    assertThat(out.resolve("documents/dt=1/a.txt")).doesNotExist();
+    assertThat(out.resolve("_rejected/dt=2/bad.txt.json")).doesNotExist();
+    assertThat(status("rm.documents"))
+        .containsEntry("dt=1/a.txt", "removed")
+        .containsEntry("dt=2/bad.txt", "removed")
+        .containsEntry("dt=1/b.txt", "ok");
+    RunResult again = run(args("rm", out, "--source_table", "rm.raw", "--remove_missing", "true"));
+    assertThat(again.report().get().count("removed")).isZero();
+
+    // Within a partition filter only: b (dt=1) is outside it and stays.
+    Files.delete(raw.resolve("dt=1/b.txt"));
+    Files.delete(raw.resolve("dt=2/c.txt"));
+    RunResult filtered =
+        run(
+            args(
+                "rm",
+                out,
+                "--source_table",
+                "rm.raw",
+                "--partition_filter",
+                "dt = '2'",
+                "--remove_missing",
+                "true"));
+    assertThat(filtered.report().get().count("removed")).isEqualTo(1);
+    assertThat(status("rm.documents"))
+        .containsEntry("dt=2/c.txt", "removed")
+        .containsEntry("dt=1/b.txt", "ok");
+
+    // It comes back: processed like a new document.
+    put(raw.resolve("dt=1/a.txt"), "alpha again\n".getBytes(UTF_8));
+    RunResult back = run(args("rm", out, "--source_table", "rm.raw", "--remove_missing", "true"));
+    assertThat(back.report().get().count("processed")).isEqualTo(1);
+    assertThat(back.report().get().count("removed")).isEqualTo(1); // b, now outside no filter
+    assertThat(Files.readString(out.resolve("documents/dt=1/a.txt"))).isEqualTo("alpha again\n");
+    assertThat(status("rm.documents")).containsEntry("dt=1/a.txt", "ok");
+
+    // A listed prefix, a named object and a manifest entry.
+    Path dir = home.resolve("rm/dir");
+    put(dir.resolve("x.txt"), "ex\n".getBytes(UTF_8));
+    put(dir.resolve("y.txt"), "why\n".getBytes(UTF_8));
+    put(dir.resolve("sub/z.txt"), "zed\n".getBytes(UTF_8));
+    Path out2 = home.resolve("rm/out2");
+    assertThat(run(args("rm2", out2, "--source_paths", dir.toUri().toString())).exitCode())
+        .isZero();
+    Files.delete(dir.resolve("y.txt"));
+    RunResult prefix =
+        run(
+            args(
+                "rm2", out2, "--source_paths", dir.toUri().toString(), "--remove_missing", "true"));
+    assertThat(prefix.report().get().count("removed")).isEqualTo(1);
+    Files.delete(dir.resolve("sub/z.txt"));
+    RunResult named =
+        run(
+            args(
+                "rm2",
+                out2,
+                "--source_paths",
+                dir.resolve("sub/z.txt").toUri().toString(),
+                "--remove_missing",
+                "true"));
+    assertThat(named.exitCode()).as(named.message()).isZero();
+    assertThat(named.report().get().count("removed")).isEqualTo(1);
+    Files.delete(dir.resolve("x.txt"));
+    Path manifest = home.resolve("rm/manifest.txt");
+    Files.writeString(manifest, dir.resolve("x.txt").toUri() + "\n");
+    RunResult listed =
+        run(
+            args(
+                "rm2",
+                out2,
+                "--source_manifest",
+                manifest.toUri().toString(),
+                "--remove_missing",
+                "true"));
+    assertThat(listed.report().get().count("removed")).isEqualTo(1);
+    assertThat(listed.report().get().rejected()).isEmpty();
+    assertThat(spark.table("rm2.paragraphs").count()).isZero();
+    assertThat(status("rm2.documents").values()).containsOnly("removed");
+    try (java.util.stream.Stream<Path> left = Files.walk(out2.resolve("documents"))) {
+      assertThat(left.filter(Files::isRegularFile)).isEmpty();
+    }
+  }
+
+  private static Map<String, String> status(String table) {
+    Map<String, String> m = new HashMap<>();
+    spark
+        .table(table)
+        .select("doc_id", "status")
+        .collectAsList()
+        .forEach(r -> m.put(r.getString(0), r.getString(1)));
+    return m;
   }
 
   /**

@@ -208,7 +208,7 @@ public final class JobRunner {
 
     RunOutcome outcome = new RunOutcome(runId, new Timestamp(System.currentTimeMillis()), settings);
     plan.refused().forEach((d, r) -> outcome.rejected(d, DocumentSummary.rejected(r), report));
-    gone.forEach(d -> outcome.removed(d, report));
+    gone.forEach(outcome::removed);
     report.count("removed", gone.size());
     DocumentWriter writer = new DocumentWriter(args.outputPath(), runId);
     removeStaleStaging(writer, conf, report);
@@ -293,16 +293,28 @@ public final class JobRunner {
     }
   }
 
-  /** With --remove_missing: the ledger's documents whose source is gone (docs/contract.md). */
+  /**
+   * With --remove_missing: the ledger's documents whose source is gone (README, Removal). Not one
+   * this run lists or refuses under the same doc id from another URI (a source that moved).
+   */
   private static List<SourceDocument> gone(
       String documents, SourcePlan plan, IcebergTables tables) {
     List<String> listed = new ArrayList<>();
-    plan.documents().forEach(d -> listed.add(d.getUri()));
-    plan.refused().keySet().forEach(d -> listed.add(d.getUri()));
+    Set<String> listedIds = new HashSet<>();
+    for (SourceDocument d : plan.documents()) {
+      listed.add(d.getUri());
+      listedIds.add(d.getDocId());
+    }
+    for (SourceDocument d : plan.refused().keySet()) {
+      listed.add(d.getUri());
+      listedIds.add(d.getDocId());
+    }
     RemovalScope scope = plan.removal();
     List<SourceDocument> candidates = new ArrayList<>();
     for (Row r : tables.gone(documents, scope.prefixes(), scope.objects(), listed)) {
-      candidates.add(scope.document(r.getString(0), r.getString(1)));
+      if (!listedIds.contains(r.getString(0))) {
+        scope.candidate().apply(r.getString(0), r.getString(1)).ifPresent(candidates::add);
+      }
     }
     List<SourceDocument> gone = scope.within().apply(candidates);
     LOG.info("{} documents' sources are gone; they are removed", gone.size());

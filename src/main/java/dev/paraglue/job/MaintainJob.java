@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maintenance of both tables (docs/contract.md, Maintenance), the Glue entry point of a second job
- * on the same jar ({@code --class dev.paraglue.job.MaintainJob}); {@code jobs/paraglue maintain}
- * runs the same on the local catalog.
+ * Maintenance of both tables (README, Maintenance), the Glue entry point of a second job on the
+ * same jar ({@code --class dev.paraglue.job.MaintainJob}); {@code jobs/paraglue maintain} runs the
+ * same on the local catalog.
  */
 public final class MaintainJob {
   private static final Logger LOG = LoggerFactory.getLogger(MaintainJob.class);
@@ -93,25 +93,26 @@ public final class MaintainJob {
           };
       retention =
           new TableMaintenance.Retention(
-              count(p, RETAIN_DAYS, 0), count(p, RETAIN_LAST, 1), count(p, ORPHAN_DAYS, 1), now);
+              count(p, RETAIN_DAYS, 1), count(p, RETAIN_LAST, 1), count(p, ORPHAN_DAYS, 1), now);
     } catch (IllegalArgumentException e) {
       System.err.println("paraglue: " + e.getMessage());
       return RunResult.BAD_INPUT;
     }
     TableMaintenance maintenance = new TableMaintenance(spark);
+    int code = RunResult.SUCCEEDED;
     for (String table : tables) {
       try {
         out.println(maintenance.maintain(table, retention).summary());
-      } catch (IllegalArgumentException e) {
-        System.err.println("paraglue: " + OneLine.of(e));
-        return RunResult.BAD_INPUT;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException e) { // each table on its own: one failing leaves the other done
         LOG.error("Cannot maintain {}", table, e);
-        System.err.println("paraglue: Cannot maintain " + table + ": " + OneLine.of(e));
-        return RunResult.FAILED;
+        String line = OneLine.of(e);
+        System.err.println(
+            "paraglue: "
+                + (line.startsWith("Cannot ") ? line : "Cannot maintain " + table + ": " + line));
+        code = RunResult.FAILED;
       }
     }
-    return RunResult.SUCCEEDED;
+    return code;
   }
 
   private static int count(Command.Parsed p, String name, int min) {

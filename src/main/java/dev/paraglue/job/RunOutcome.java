@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a run decided for each document it looked at: accepted (rows replace, output published) or
- * rejected (rows and output withdrawn). Holds the ledger rows to commit once the tables are.
+ * What a run decided for each document it looked at: accepted (rows replace, output published),
+ * rejected (rows and output withdrawn) or removed (its source is gone: rows, output and rejection
+ * record withdrawn). Holds the ledger rows to commit once the tables are.
  */
 final class RunOutcome {
   private static final Logger LOG = LoggerFactory.getLogger(RunOutcome.class);
@@ -54,12 +55,11 @@ final class RunOutcome {
    * A document whose source is gone (--remove_missing): its rows go in the run's commit, its
    * reassembled document and rejection record after it, and the ledger calls it removed.
    */
-  void removed(SourceDocument d, RunReport report) {
+  void removed(SourceDocument d) {
     removed.add(d);
     ledgerRows.add(
         IcebergTables.documentRow(
             d, DocumentSummary.removed(), null, runId, processedAt, settings));
-    report.count("removed", removed.size());
   }
 
   /** Sorts a document that was read into accepted or rejected, and counts it. */

@@ -66,7 +66,11 @@ public final class EmbeddedMetastore {
         conf.getTrimmed(
             HiveConf.ConfVars.METASTORECONNECTURLKEY.varname,
             HiveConf.ConfVars.METASTORECONNECTURLKEY.getDefaultValue());
-    if (!uris.isEmpty() || !factory.isEmpty() || !url.startsWith("jdbc:derby:")) {
+    // jdbc:derby://host:port/... is Derby's network server, shared by processes: not embedded.
+    if (!uris.isEmpty()
+        || !factory.isEmpty()
+        || !url.startsWith("jdbc:derby:")
+        || url.startsWith("jdbc:derby://")) {
       return Optional.empty();
     }
     return Optional.of(url);
@@ -116,7 +120,12 @@ public final class EmbeddedMetastore {
       throw new IllegalStateException(openFailure(jdbcUrl, e), e);
     }
     if (!hasLockTables) {
-      createLockTables(jdbcUrl);
+      try {
+        createLockTables(jdbcUrl);
+      } catch (IllegalStateException e) {
+        PREPARED.remove(jdbcUrl);
+        throw e;
+      }
     }
   }
 

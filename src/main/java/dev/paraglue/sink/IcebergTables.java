@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
@@ -396,6 +397,9 @@ public final class IcebergTables {
       RowDelta delta = t.newRowDelta();
       files.forEach(delta::addRows);
       staged.applyTo(delta);
+      // The branch's delete files now belong to main: say so, or Iceberg's incremental snapshot
+      // expiry (core API users) would delete them with the dropped branch's snapshot.
+      staged.sourceSnapshotId().ifPresent(id -> delta.set("source-snapshot-id", Long.toString(id)));
       if (base != null) {
         delta.validateFromSnapshot(base.snapshotId());
       }
@@ -430,8 +434,10 @@ public final class IcebergTables {
       List<DataFile> removed,
       List<DataFile> added,
       List<DeleteFile> deletes,
-      List<String> referencedDataFiles) {
-    static final StagedChanges NONE = new StagedChanges(List.of(), List.of(), List.of(), List.of());
+      List<String> referencedDataFiles,
+      Optional<Long> sourceSnapshotId) {
+    static final StagedChanges NONE =
+        new StagedChanges(List.of(), List.of(), List.of(), List.of(), Optional.empty());
 
     void applyTo(RowDelta delta) {
       removed.forEach(delta::removeRows);
@@ -494,7 +500,12 @@ public final class IcebergTables {
     staged.removedDataFiles(t.io()).forEach(removed::add);
     staged.addedDataFiles(t.io()).forEach(added::add);
     staged.addedDeleteFiles(t.io()).forEach(deletes::add);
-    return new StagedChanges(removed, added, deletes, referencedDataFiles(t, base, deletes));
+    return new StagedChanges(
+        removed,
+        added,
+        deletes,
+        referencedDataFiles(t, base, deletes),
+        Optional.of(staged.snapshotId()));
   }
 
   /**
@@ -532,7 +543,11 @@ public final class IcebergTables {
     }
   }
 
-  /** A private branch of the table at {@code base} (or empty, when the table has no snapshot). */
+  /**
+   * A private branch of the table at {@code base}. It expires a day after {@code base} was made, so
+   * a branch a killed run left behind does not hold old files forever: maintenance's snapshot
+   * expiry drops it.
+   */
   private String createBranch(String table, Snapshot base) {
     String branch =
         "paraglue_" + Long.toHexString(System.nanoTime()) + "_" + Integer.toHexString(hashCode());
@@ -541,7 +556,9 @@ public final class IcebergTables {
             + table
             + " CREATE BRANCH "
             + branch
-            + (base == null ? "" : " AS OF VERSION " + base.snapshotId()));
+            + " AS OF VERSION "
+            + base.snapshotId()
+            + " RETAIN 1 DAYS");
     return branch;
   }
 

@@ -88,7 +88,9 @@ public final class SourceResolver {
     List<String> goneObjects = new ArrayList<>();
     if (table.isPresent() && args.sourcePaths().isEmpty() && args.sourceManifest().isEmpty()) {
       roots.addAll(tableRoots(table.get(), tableRoot.get(), partitionColumns));
-      gonePrefixes.add(tableRoot.get().toString());
+      if (args.removeMissing()) {
+        gonePrefixes.addAll(listedLocations(roots, partitionColumns, filter, args));
+      }
     }
     for (String p : args.sourcePaths()) {
       Path path = qualify(new Path(p));
@@ -128,30 +130,77 @@ public final class SourceResolver {
         own.skippedObjects(),
         own.prunedFolders(),
         args.removeMissing()
-            ? removalScope(gonePrefixes, goneObjects, tableRoot, filter, args, partitionColumns)
+            ? removalScope(gonePrefixes, goneObjects, own, filter, args, partitionColumns)
             : RemovalScope.none());
   }
 
   /**
-   * Where documents whose source is gone are looked for; their partition values come from their doc
-   * ids' {@code key=value} folders, as a listing would give them, so the filter sees the same.
+   * The locations of the table's partitions this run lists: those the catalog has, within the
+   * partition filter by the catalog's own values (or the table's location, unpartitioned). A
+   * document in a folder the catalog does not know as a partition is not taken for gone.
+   */
+  private List<String> listedLocations(
+      List<Root> roots,
+      List<StructField> partitionColumns,
+      Optional<Expression> filter,
+      JobArguments args) {
+    List<SourceDocument> partitions = new ArrayList<>();
+    for (Root r : roots) {
+      partitions.add(
+          new SourceDocument(
+              "",
+              r.start().toString(),
+              0,
+              0,
+              partitionValues("", r.partitionSpec(), partitionColumns)));
+    }
+    if (filter.isPresent() && !partitions.isEmpty()) {
+      partitions =
+          applyFilter(partitions, filter.get(), args.partitionFilter().get(), partitionColumns);
+    }
+    return partitions.stream().map(SourceDocument::getUri).toList();
+  }
+
+  /**
+   * Where documents whose source is gone are looked for. A candidate is one a listing of its root
+   * could have given: not a hidden name ({@code _x}, {@code .x}) below the root, not the job's own
+   * output; its partition values come from its doc id's {@code key=value} folders, as a listing's
+   * would, so the filter sees the same.
    */
   private RemovalScope removalScope(
       List<String> prefixes,
       List<String> objects,
-      Optional<Path> tableRoot,
+      OwnOutput own,
       Optional<Expression> filter,
       JobArguments args,
       List<StructField> partitionColumns) {
     return new RemovalScope(
         prefixes,
         objects,
-        a ->
-            new SourceDocument(a[0], a[1], 0, 0, partitionValues(a[0], Map.of(), partitionColumns)),
+        (docId, uri) ->
+            listable(uri, prefixes, own)
+                ? Optional.of(
+                    new SourceDocument(
+                        docId, uri, 0, 0, partitionValues(docId, Map.of(), partitionColumns)))
+                : Optional.empty(),
         docs ->
             filter.isEmpty() || docs.isEmpty()
                 ? docs
                 : applyFilter(docs, filter.get(), args.partitionFilter().get(), partitionColumns));
+  }
+
+  private static boolean listable(String uri, List<String> prefixes, OwnOutput own) {
+    Path path = new Path(uri);
+    if (own.leaveOut(path, false).isPresent()) {
+      return false;
+    }
+    for (String prefix : prefixes) {
+      if (uri.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")
+          && hidden(new Path(prefix), path)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean exists(Path path) {

@@ -613,14 +613,15 @@ class ParagraphJobIT {
               "--documents_table",
               "maint.documents",
               "--retain_days",
-              "0",
+              "1",
               "--retain_last",
               "1",
               "--JOB_NAME",
               "ignored"
             },
             new PrintStream(printed, true, UTF_8),
-            Instant.now().plusSeconds(600)); // the snapshots maintenance itself made expire too
+            // Two days on: every snapshot is over a day old, the maintenance's own ones too.
+            Instant.now().plus(java.time.Duration.ofDays(2)));
 
     assertThat(code).isZero();
     assertThat(printed.toString(UTF_8))

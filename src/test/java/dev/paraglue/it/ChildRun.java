@@ -24,9 +24,17 @@ public final class ChildRun {
   private ChildRun() {}
 
   /**
+   * JIT and GC for a short-lived local Spark driver: C1 only and the serial collector. A child run
+   * lasts seconds on a few kilobytes, where C2's compile threads and G1's helpers cost more CPU
+   * than they save (one child run: 34.6 s of CPU with the JVM's defaults, 19.2 s with these).
+   */
+  static final List<String> SHORT_LIVED_JVM =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+  /**
    * The start of a command that runs a class of this build in a new JVM: java, the Java 17 flags
-   * Spark needs ({@code conf/spark-java17.properties}) and the test class path. Options and the
-   * class follow.
+   * Spark needs ({@code conf/spark-java17.properties}), {@link #SHORT_LIVED_JVM} and the test class
+   * path. Options and the class follow.
    */
   static List<String> java() throws IOException {
     java.util.Properties p = new java.util.Properties();
@@ -36,6 +44,7 @@ public final class ChildRun {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Arrays.asList(p.getProperty("spark.java17.flags").split(" ")));
+    cmd.addAll(SHORT_LIVED_JVM);
     cmd.add("-cp");
     cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     return cmd;

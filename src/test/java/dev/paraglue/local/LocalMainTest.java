@@ -43,6 +43,12 @@ class LocalMainTest {
     assertThat(out.toString(UTF_8))
         .startsWith("usage: jobs/paraglue sql \"QUERY\" [--json]\n")
         .contains("\n  --json  print one JSON object per row instead of a table\n");
+    out.reset();
+    assertThat(LocalMain.answer(new String[] {"maintain", "--help"}, HOME, print(out)))
+        .contains(RunResult.SUCCEEDED);
+    assertThat(out.toString(UTF_8))
+        .startsWith("usage: jobs/paraglue maintain [--name value ...]\n")
+        .contains("--retain_days n", "(default: 7)", "--retain_last n", "(default: 10)");
     assertThat(SparkSession.getDefaultSession().isEmpty()).isTrue();
   }
 
@@ -56,7 +62,14 @@ class LocalMainTest {
     assertThatThrownBy(() -> LocalMain.answer(new String[] {"sql"}, HOME, print(out)))
         .hasMessage("Cannot run query: QUERY is required");
     assertThatThrownBy(() -> LocalMain.answer(new String[] {"maintian"}, HOME, print(out)))
-        .hasMessage("Cannot run: unknown command 'maintian'; use run or sql (each with --help)");
+        .hasMessage(
+            "Cannot run: unknown command 'maintian'; use run, sql or maintain (each with --help)");
+    assertThatThrownBy(
+            () ->
+                LocalMain.answer(new String[] {"maintain", "--retain_dayz", "3"}, HOME, print(out)))
+        .hasMessageStartingWith(
+            "Cannot maintain: unknown argument(s) --retain_dayz; valid arguments are"
+                + " --paragraph_table, --documents_table, --retain_days,");
     assertThat(LocalMain.answer(new String[] {"run"}, HOME, print(out))).isEmpty();
     assertThat(out.size()).isZero();
     assertThat(SparkSession.getDefaultSession().isEmpty()).isTrue();

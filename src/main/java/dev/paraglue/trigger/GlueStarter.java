@@ -20,16 +20,23 @@ public final class GlueStarter implements JobStarter {
   /** Time kept back to answer Lambda after the last attempt. */
   static final long RESERVE_MILLIS = 1_000;
 
-  private final GlueClient glue;
-  private final LongSupplier clock;
-
-  public GlueStarter(GlueClient glue) {
-    this(glue, System::currentTimeMillis);
+  /** Waits between attempts; the tests pass one that moves their clock instead. */
+  interface Sleeper {
+    void sleep(long millis) throws InterruptedException;
   }
 
-  GlueStarter(GlueClient glue, LongSupplier clock) {
+  private final GlueClient glue;
+  private final LongSupplier clock;
+  private final Sleeper sleeper;
+
+  public GlueStarter(GlueClient glue) {
+    this(glue, System::currentTimeMillis, Thread::sleep);
+  }
+
+  GlueStarter(GlueClient glue, LongSupplier clock, Sleeper sleeper) {
     this.glue = glue;
     this.clock = clock;
+    this.sleeper = sleeper;
   }
 
   @Override
@@ -82,7 +89,7 @@ public final class GlueStarter implements JobStarter {
       return false;
     }
     try {
-      Thread.sleep(delay);
+      sleeper.sleep(delay);
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -12,9 +12,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Decides what a batch starts: filters the objects (removals, folder markers, suffixes, prefixes),
- * collapses duplicates to the newest event, and builds one run's arguments, with the sources inline
- * or, for a large batch or a key with a comma, in a manifest named by its content.
+ * Decides what a batch starts: filters the objects (folder markers, suffixes, prefixes), collapses
+ * duplicates to the newest event, and builds one run's arguments, with the sources inline or, for a
+ * large batch or a key with a comma, in a manifest named by its content. When the newest event of
+ * any source is a removal, the run has {@code --remove_missing true}: the job then removes what is
+ * gone and processes what is there, whatever order the events came in.
  */
 final class RunPlanner {
   /** Glue's limit on a run's arguments is about 260 KB; stay well under it. */
@@ -60,9 +62,6 @@ final class RunPlanner {
   }
 
   private String reasonToIgnore(ObjectEvent e) {
-    if (e.removal()) {
-      return "removal event";
-    }
     if (e.key().isEmpty() || e.key().endsWith("/")) {
       return "folder marker";
     }
@@ -84,6 +83,9 @@ final class RunPlanner {
   private PlannedRun run(List<ObjectEvent> sources) {
     Map<String, String> args = new LinkedHashMap<>();
     config.sourceTable().ifPresent(t -> args.put("--source_table", t));
+    if (sources.stream().anyMatch(ObjectEvent::removal)) {
+      args.put("--remove_missing", "true");
+    }
     List<String> uris = sources.stream().map(ObjectEvent::uri).toList();
     String inline = String.join(",", uris);
     boolean comma = sources.stream().anyMatch(s -> s.key().indexOf(',') >= 0);

@@ -65,8 +65,13 @@ class TriggerToJobIT {
     }
   }
 
-  /** An S3 notification for these keys, encoded the way S3 encodes them. */
+  /** An S3 notification of uploads of these keys, encoded the way S3 encodes them. */
   private static byte[] notification(List<String> keys) throws Exception {
+    return notification("ObjectCreated:Put", keys);
+  }
+
+  /** An S3 notification of {@code eventName} for these keys. */
+  private static byte[] notification(String eventName, List<String> keys) throws Exception {
     ObjectNode root =
         (ObjectNode) JSON.readTree(Files.readAllBytes(Path.of("jobs/events/s3-put.json")));
     ArrayNode records = (ArrayNode) root.get("Records");
@@ -75,6 +80,7 @@ class TriggerToJobIT {
     int seq = 0;
     for (String key : keys) {
       ObjectNode r = template.deepCopy();
+      r.put("eventName", eventName);
       ((ObjectNode) r.get("s3").get("bucket")).put("name", BUCKET);
       ObjectNode object = (ObjectNode) r.get("s3").get("object");
       object.put("key", URLEncoder.encode(key, UTF_8).replace("%2F", "/"));
@@ -172,6 +178,26 @@ class TriggerToJobIT {
     }
     assertThat(spark.sql("SELECT * FROM e2e.paragraphs WHERE run_id = 'jr_e2e_1'").count())
         .isEqualTo(4);
+
+    // One source is deleted: its removal event starts a run that removes its rows and document.
+    String gone = "raw/dt=2026-11-29/notes one.txt";
+    s3.deleteObject(b -> b.bucket(BUCKET).key(gone));
+    Map<String, String> removal =
+        startArguments(env(), notification("ObjectRemoved:Delete", List.of(gone)));
+    assertThat(removal).containsEntry("--remove_missing", "true");
+    RunResult removed = runJob(removal, "jr_e2e_rm");
+    assertThat(removed.exitCode()).as(removed.message()).isZero();
+    assertThat(removed.report().get().count("removed")).isEqualTo(1);
+    assertThat(
+            spark
+                .sql("SELECT doc_id FROM e2e.paragraphs")
+                .as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList())
+        .containsOnly("dt=2026-11-29/中文+plus.md");
+    assertThat(
+            s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("out/documents/dt=2026-11-29/notes"))
+                .contents())
+        .isEmpty();
   }
 
   @Test

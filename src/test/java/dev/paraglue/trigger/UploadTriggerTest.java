@@ -94,6 +94,7 @@ class UploadTriggerTest {
 
   @Test
   void s3Notification_withEncodedKeys_startsOneQueuedRunWithDecodedPaths() throws IOException {
+    // Two uploads and a removal: one run that processes what is there and removes what is gone.
     Map<String, Object> response = handle(env(), event("s3-put.json"));
 
     assertThat(glue.requests).hasSize(1);
@@ -104,10 +105,12 @@ class UploadTriggerTest {
     assertThat(request.get("Arguments").get("--source_table").asText()).isEqualTo("raw.documents");
     assertThat(request.get("Arguments").get("--source_paths").asText())
         .isEqualTo(
-            "s3://paraglue-demo/raw/dt=2026-11-29/meeting notes über.txt,"
+            "s3://paraglue-demo/raw/dt=2026-11-28/old.txt,"
+                + "s3://paraglue-demo/raw/dt=2026-11-29/meeting notes über.txt,"
                 + "s3://paraglue-demo/raw/dt=2026-11-29/中文.txt.gz");
-    assertThat(response.get("runs").toString()).contains("job_run_id=jr_1", "sources=2");
-    assertThat(response.get("ignored").toString()).contains("old.txt", "removal event");
+    assertThat(request.get("Arguments").get("--remove_missing").asText()).isEqualTo("true");
+    assertThat(response.get("runs").toString()).contains("job_run_id=jr_1", "sources=3");
+    assertThat(response.get("ignored").toString()).doesNotContain("old.txt");
     assertThat(logs.toString(StandardCharsets.UTF_8))
         .contains("\"event\":\"run_started\"", "\"job_run_id\":\"jr_1\"")
         .doesNotContain("meeting notes");

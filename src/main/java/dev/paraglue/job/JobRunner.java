@@ -1,5 +1,6 @@
 package dev.paraglue.job;
 
+import dev.paraglue.cli.OneLine;
 import dev.paraglue.fault.Failpoint;
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.pipeline.ParagraphPipeline;
@@ -67,7 +68,7 @@ public final class JobRunner {
       message = "";
     } catch (IllegalArgumentException e) {
       code = RunResult.BAD_INPUT;
-      message = oneLine(e);
+      message = OneLine.of(e);
     } catch (JobFailedException e) {
       code = RunResult.FAILED;
       message = e.getMessage();
@@ -79,7 +80,7 @@ public final class JobRunner {
         message = check.get().getMessage();
       } else {
         LOG.error("Run {} failed", runId, e);
-        message = "Run " + runId + " failed: " + oneLine(reason(e));
+        message = "Run " + runId + " failed: " + OneLine.of(reason(e));
       }
     }
     report.finish(code == 0 ? "succeeded" : "failed", code == 0 ? null : message, Instant.now());
@@ -110,11 +111,6 @@ public final class JobRunner {
       }
     }
     return e;
-  }
-
-  /** First non-blank line of an exception's message, with Spark's error class and position. */
-  static String oneLine(Throwable e) {
-    return dev.paraglue.cli.OneLine.of(e);
   }
 
   private Configuration hadoopConf() {
@@ -380,7 +376,7 @@ public final class JobRunner {
             "Run {}: commit to {} conflicted with another run ({}); retrying in {} ms",
             report.runId(),
             table,
-            oneLine(e),
+            OneLine.of(e),
             pause);
         try {
           Thread.sleep(pause);
@@ -425,7 +421,7 @@ public final class JobRunner {
       return q.endsWith("/") && q.length() > 1 ? q.substring(0, q.length() - 1) : q;
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "Cannot use --output_path " + outputPath + ": " + oneLine(e), e);
+          "Cannot use --output_path " + outputPath + ": " + OneLine.of(e), e);
     }
   }
 }

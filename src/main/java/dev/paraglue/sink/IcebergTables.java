@@ -285,7 +285,7 @@ public final class IcebergTables {
                 "status",
                 "output_path",
                 "max_paragraph_bytes")
-            .join(docIdFrame(docIds), "doc_id");
+            .join(frame(docIds, "doc_id"), "doc_id");
     for (Row r : rows.collectAsList()) {
       out.put(r.getString(0), r);
     }
@@ -316,22 +316,20 @@ public final class IcebergTables {
     }
     Dataset<Row> candidates = live.where(under);
     if (!objects.isEmpty()) {
-      Dataset<Row> named =
-          spark.createDataset(new ArrayList<>(objects), Encoders.STRING()).toDF("source_uri");
-      candidates = candidates.union(live.join(named, "source_uri").select("doc_id", "source_uri"));
+      candidates =
+          candidates.union(
+              live.join(frame(objects, "source_uri"), "source_uri").select("doc_id", "source_uri"));
     }
-    Dataset<Row> listed =
-        spark.createDataset(new ArrayList<>(listedUris), Encoders.STRING()).toDF("source_uri");
     return candidates
         .distinct()
-        .join(listed, new String[] {"source_uri"}, "left_anti")
+        .join(frame(listedUris, "source_uri"), new String[] {"source_uri"}, "left_anti")
         .select("doc_id", "source_uri")
         .collectAsList();
   }
 
-  /** Doc ids as a one-column frame, to join with: never spelled out in SQL text. */
-  private Dataset<Row> docIdFrame(Collection<String> docIds) {
-    return spark.createDataset(new ArrayList<>(docIds), Encoders.STRING()).toDF("doc_id");
+  /** Values as a one-column frame, to join with: never spelled out in SQL text. */
+  private Dataset<Row> frame(Collection<String> values, String column) {
+    return spark.createDataset(new ArrayList<>(values), Encoders.STRING()).toDF(column);
   }
 
   /**
@@ -384,7 +382,7 @@ public final class IcebergTables {
       return;
     }
     Snapshot base = refreshedBase(table);
-    Dataset<Row> ids = docIdFrame(docIds);
+    Dataset<Row> ids = frame(docIds, "doc_id");
     boolean existing =
         base != null && !spark.table(table).select("doc_id").join(ids, "doc_id").isEmpty();
     String branch = existing ? createBranch(table, base) : null;

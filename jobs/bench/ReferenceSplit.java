@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * An independent reference for the benchmark's byte-identity check: reassembles every file under
- * IN to OUT by SPEC section 1 with a line-at-a-time model (cut at LF, drop one CR before it, a line
- * is blank when all its code points are White_Space), sharing no code with paraglue.
+ * IN to OUT by docs/contract.md §1 with a line-at-a-time model (cut at LF, drop one CR before
+ * it, a line is blank when all its code points are White_Space), sharing no code with paraglue.
  *
  * <pre>java jobs/bench/ReferenceSplit.java IN OUT</pre>
  */

@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The job's arguments in Glue's {@code --name value} form (SPEC section 2). Every key sits beside
- * its default; all values are checked here, before any data is read.
+ * The job's arguments in Glue's {@code --name value} form (docs/contract.md §2). Every key sits
+ * beside its default; all values are checked here, before any data is read.
  */
 public final class JobArguments {
   public static final String SOURCE_TABLE = "source_table";

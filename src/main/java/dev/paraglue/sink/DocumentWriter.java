@@ -135,8 +135,9 @@ public final class DocumentWriter implements StagedOutput {
   }
 
   /**
-   * Joins the staged parts of a document read in byte ranges into its staged object (SPEC
-   * reassembly: a blank line between parts with paragraphs, one final LF); returns its length.
+   * Joins the staged parts of a document read in byte ranges into its staged object (the reassembly
+   * of docs/contract.md §1: a blank line between parts with paragraphs, one final LF); returns its
+   * length.
    */
   public long assembleParts(String key, int count, Configuration conf) throws IOException {
     List<Reassembler.PartSource> parts = new ArrayList<>();

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
-/** The run report written to {@code <output_path>/_runs/<run_id>.json} (SPEC section 2). */
+/** The run report written to {@code <output_path>/_runs/<run_id>.json} (docs/contract.md §2). */
 public final class RunReport {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

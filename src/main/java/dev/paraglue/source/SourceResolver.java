@@ -607,7 +607,9 @@ public final class SourceResolver {
     return new ArrayList<>(byUri.values());
   }
 
-  /** Two sources with one output key are an error for both (SPEC section 2), not an overwrite. */
+  /**
+   * Two sources with one output key are an error for both (docs/contract.md §2), not an overwrite.
+   */
   private static void refuseOutputConflicts(
       List<SourceDocument> docs, Map<SourceDocument, Rejection> refused) {
     Map<String, List<SourceDocument>> byKey = new HashMap<>();

@@ -3,8 +3,8 @@ package dev.paraglue.text;
 import java.util.zip.CRC32C;
 
 /**
- * Order-sensitive summary of a document's paragraphs (SPEC section 2's check): the count, the total
- * text bytes, and a checksum {@code sum(h(text_i) * C^i) mod 2^64} where {@code h} mixes the
+ * Order-sensitive summary of a document's paragraphs (docs/contract.md §2's check): the count, the
+ * total text bytes, and a checksum {@code sum(h(text_i) * C^i) mod 2^64} where {@code h} mixes the
  * CRC-32C and length of a text. Swapping, dropping, duplicating or altering a paragraph changes it,
  * and digests of consecutive runs of paragraphs combine ({@link #concat}), so byte ranges of a
  * document read by different tasks add up to the digest of the whole.

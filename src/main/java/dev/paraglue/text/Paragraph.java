@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One paragraph of a document (SPEC section 1): a maximal run of non-blank lines.
+ * One paragraph of a document (docs/contract.md §1): a maximal run of non-blank lines.
  *
  * <p>{@code [byteOffset, byteOffset + byteLength)} of the decompressed source, with every CRLF made
  * LF, is exactly {@link #textBytes()}.

@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Streaming splitter: pulls a document's bytes from an {@link InputStream} and yields its
- * paragraphs one at a time, per SPEC section 1, holding at most one paragraph and one read buffer
- * in memory.
+ * paragraphs one at a time, per docs/contract.md §1, holding at most one paragraph and one read
+ * buffer in memory.
  *
  * <p>Call {@link #next()} until it returns {@code null}, then read {@link #outcome()}. A rejected
  * document stops at the point where the problem was found; paragraphs already returned belong to a

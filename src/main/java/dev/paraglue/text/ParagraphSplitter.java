@@ -8,7 +8,7 @@ import java.util.List;
 
 /** Entry points to the paragraph contract over whole inputs; see {@link ParagraphReader}. */
 public final class ParagraphSplitter {
-  /** SPEC section 2, {@code --max_paragraph_bytes}. */
+  /** docs/contract.md §2, {@code --max_paragraph_bytes}. */
   public static final long DEFAULT_MAX_PARAGRAPH_BYTES = 16L * 1024 * 1024;
 
   private ParagraphSplitter() {}

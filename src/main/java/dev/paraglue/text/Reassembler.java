@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Writes a reassembled document (SPEC section 1) by streaming paragraphs in index order: texts
+ * Writes a reassembled document (docs/contract.md §1) by streaming paragraphs in index order: texts
  * joined by one blank line, followed by one LF; no paragraphs give zero bytes. It refuses
  * paragraphs out of order or with gaps, and yields the digest of what it wrote.
  */

@@ -1,12 +1,12 @@
 package dev.paraglue.text;
 
-/** Why a document was rejected as a whole (SPEC section 1). */
+/** Why a document was rejected as a whole (docs/contract.md §1). */
 public enum RejectReason {
   INVALID_UTF8("invalid-utf8"),
   BINARY_CONTENT("binary-content"),
   PARAGRAPH_TOO_LARGE("paragraph-too-large"),
   UNREADABLE("unreadable"),
-  /** Two sources map to one output key (SPEC section 2): an error for both. */
+  /** Two sources map to one output key (docs/contract.md §2): an error for both. */
   OUTPUT_CONFLICT("output-conflict");
 
   private final String code;

@@ -1,6 +1,6 @@
 package dev.paraglue.text;
 
-/** The Unicode White_Space property, which decides blank lines (SPEC section 1). */
+/** The Unicode White_Space property, which decides blank lines (docs/contract.md §1). */
 public final class Whitespace {
   private Whitespace() {}
 

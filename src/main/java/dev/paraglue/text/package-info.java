@@ -1,2 +1,2 @@
-/** The paragraph contract (SPEC section 1) in plain Java: no Spark, no AWS. */
+/** The paragraph contract (docs/contract.md §1) in plain Java: no Spark, no AWS. */
 package dev.paraglue.text;

@@ -81,8 +81,9 @@ public record ApiConfig(
   }
 
   /**
-   * The job's {@code doc_id} for a submitted document (SPEC section 2): relative to the table's
-   * location (the watched prefix) when runs name a source table, else to the object's folder.
+   * The job's {@code doc_id} for a submitted document (docs/contract.md §2): relative to the
+   * table's location (the watched prefix) when runs name a source table, else to the object's
+   * folder.
    */
   public String docId(ApiDocument d) {
     return namedFromTable ? d.relativeKey() : d.fileName();
@@ -93,7 +94,7 @@ public record ApiConfig(
     return outputPrefix + "documents/" + docId(d);
   }
 
-  /** Where the job records a rejection (SPEC addition, see the README). */
+  /** Where the job records a rejection (an addition, docs/contract.md §2). */
   public String rejectionUri(ApiDocument d) {
     return outputPrefix + "_rejected/" + docId(d) + ".json";
   }

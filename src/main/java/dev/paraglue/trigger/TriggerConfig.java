@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The trigger's configuration, read once from the environment (SPEC section 3). Every variable sits
- * beside its default and is checked here, so a misconfigured function fails on its first event with
- * the variable's name.
+ * The trigger's configuration, read once from the environment (docs/contract.md §3). Every variable
+ * sits beside its default and is checked here, so a misconfigured function fails on its first event
+ * with the variable's name.
  */
 public record TriggerConfig(
     String jobName,

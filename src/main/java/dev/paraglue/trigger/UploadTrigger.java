@@ -18,9 +18,9 @@ import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The upload trigger (SPEC section 3): reads an S3, SQS or EventBridge event, decides which objects
- * to process and starts one Glue job run for them. Thin on purpose: parsing, planning and starting
- * live in {@link EventParser}, {@link RunPlanner} and a {@link JobStarter}.
+ * The upload trigger (docs/contract.md §3): reads an S3, SQS or EventBridge event, decides which
+ * objects to process and starts one Glue job run for them. Thin on purpose: parsing, planning and
+ * starting live in {@link EventParser}, {@link RunPlanner} and a {@link JobStarter}.
  *
  * <p>For SQS it answers {@code batchItemFailures} with exactly the messages whose objects were not
  * started, so Lambda redelivers only those; for direct S3 and EventBridge invocations it throws

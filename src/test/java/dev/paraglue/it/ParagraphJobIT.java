@@ -72,7 +72,7 @@ class ParagraphJobIT {
     }
   }
 
-  /** A corpus under {@code <home>/<name>/raw} with every edge case of SPEC section 1. */
+  /** A corpus under {@code <home>/<name>/raw} with every edge case of docs/contract.md §1. */
   private static Path corpus(String name) throws IOException {
     Path raw = home.resolve(name).resolve("raw");
     put(
@@ -186,7 +186,8 @@ class ParagraphJobIT {
         String slice = new String(source, (int) e.byteOffset(), e.byteLength(), UTF_8);
         assertThat(slice.replace("\r\n", "\n")).isEqualTo(r.getString(r.fieldIndex("text")));
       }
-      // Reassembled document: the SPEC reassembly of those texts, under the key without .gz.
+      // Reassembled document: the reassembly (docs/contract.md §1) of those texts, under the key
+      // without .gz.
       Path doc = out.resolve("documents").resolve(docId.replaceAll("\\.gz$", ""));
       assertThat(Files.readAllBytes(doc))
           .as(docId)

@@ -26,7 +26,7 @@ import net.jqwik.api.constraints.IntRange;
 /** The streaming splitter against a deliberately simple model built on {@link String#split}. */
 class ParagraphSplitterPropertyTest {
 
-  /** SPEC section 1's White_Space list, written out independently of {@link Whitespace}. */
+  /** docs/contract.md §1's White_Space list, written out independently of {@link Whitespace}. */
   private static final Set<Integer> WHITE_SPACE =
       Set.of(
           0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003,
@@ -126,7 +126,7 @@ class ParagraphSplitterPropertyTest {
   @Property
   void splitOfReassembly_isTheSameParagraphs(@ForAll("documentBytes") byte[] doc) {
     ParagraphSplitter.Split first = ParagraphSplitter.split(doc);
-    // SPEC section 1's two exceptions, tested by example in ParagraphSplitterTest.
+    // docs/contract.md §1's two exceptions, tested by example in ParagraphSplitterTest.
     Assume.that(first.texts().stream().noneMatch(t -> t.contains("\r\n") || t.endsWith("\r")));
     Assume.that(first.texts().isEmpty() || !first.texts().get(0).startsWith("\uFEFF"));
     byte[] reassembled = Reassembler.reassemble(first.texts());

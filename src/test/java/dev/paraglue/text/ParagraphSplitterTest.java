@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** One example per clause of SPEC section 1. */
+/** One example per clause of docs/contract.md §1. */
 class ParagraphSplitterTest {
 
   private static ParagraphSplitter.Split split(String s) {
@@ -51,7 +51,7 @@ class ParagraphSplitterTest {
     assertThat(split("\uFEFF\uFEFFx").texts()).containsExactly("\uFEFFx");
   }
 
-  /** The two cases SPEC section 1 names where plain text cannot round-trip. */
+  /** The two cases docs/contract.md §1 names where plain text cannot round-trip. */
   @Test
   void roundTripExceptions_areExactlyTheDocumentedOnes() {
     List<String> feff = split("\n\uFEFFx\n\ny").texts();

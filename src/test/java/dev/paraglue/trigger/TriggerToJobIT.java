@@ -269,7 +269,7 @@ class TriggerToJobIT {
     RunResult r = runJob(sent, "jr_api_1");
     assertThat(r.exitCode()).as(r.message()).isZero();
 
-    // SPEC section 1 by hand: BOM dropped, CRLF made LF, blank and whitespace-only lines gone.
+    // docs/contract.md §1 by hand: BOM dropped, CRLF made LF, blank and whitespace-only lines gone.
     JsonNode done = call(api, "GET /documents/{doc_id}", okId, null);
     assertThat(done.path("statusCode").asInt()).isEqualTo(200);
     assertThat(done.path("body").asText()).isEqualTo("  Title line\nwith two lines  \n\n段落 two\n");

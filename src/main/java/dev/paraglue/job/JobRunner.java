@@ -290,8 +290,9 @@ public final class JobRunner {
   }
 
   /**
-   * With --remove_missing: the ledger's documents whose source is gone (README, Removal). Not one
-   * this run lists or refuses under the same doc id from another URI (a source that moved).
+   * With --remove_missing: the ledger's documents whose source is gone (docs/contract.md §2,
+   * Removal). Not one this run lists or refuses under the same doc id from another URI (a source
+   * that moved).
    */
   private static List<SourceDocument> gone(
       String documents, SourcePlan plan, IcebergTables tables) {

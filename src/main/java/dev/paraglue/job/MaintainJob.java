@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maintenance of both tables (README, Maintenance), the Glue entry point of a second job on the
- * same jar ({@code --class dev.paraglue.job.MaintainJob}); {@code jobs/paraglue maintain} runs the
- * same on the local catalog.
+ * Maintenance of both tables (docs/contract.md §2, Maintenance), the Glue entry point of a second
+ * job on the same jar ({@code --class dev.paraglue.job.MaintainJob}); {@code jobs/paraglue
+ * maintain} runs the same on the local catalog.
  */
 public final class MaintainJob {
   private static final Logger LOG = LoggerFactory.getLogger(MaintainJob.class);

@@ -36,10 +36,10 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's {@code spark-submit} command, read from README.md so that the two cannot drift, run
- * as a user with a plain Spark 3.5 install runs it: in a new empty folder, twice, then once more
- * after a source changed; each run is checked against the splitter (rows, documents table,
- * reassembled documents, run report).
+ * The {@code spark-submit} command of docs/local.md, read from that file so that the two cannot
+ * drift, run as a user with a plain Spark 3.5 install runs it: in a new empty folder, twice, then
+ * once more after a source changed; each run is checked against the splitter (rows, documents
+ * table, reassembled documents, run report).
  *
  * <p>What stands in for the Spark install, and exactly what replaces {@code --packages}:
  *
@@ -57,7 +57,7 @@ import org.junit.jupiter.api.Test;
  *       {@code hadoop-aws-3.3.4}, {@code aws-java-sdk-bundle-1.12.262} and {@code
  *       wildfly-openssl-1.0.7.Final}. SparkSubmit hands the jars {@code --packages} resolved to the
  *       same place as {@code --jars} ({@code spark.jars} and the driver's class loader), so only
- *       the download is skipped; the test checks that the README names exactly these two
+ *       the download is skipped; the test checks that docs/local.md names exactly these two
  *       coordinates.
  *   <li>The jar's path becomes this build's {@code target/paraglue-glue.jar}, and the values of
  *       {@code --source_paths} and {@code --output_path} become folders of the test. Every other
@@ -72,7 +72,7 @@ class SparkSubmitIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void readmeCommand_inAnEmptyFolder_firstRun_unchangedRun_changedSource() throws Exception {
+  void documentedCommand_inAnEmptyFolder_firstRun_unchangedRun_changedSource() throws Exception {
     Path root = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "spark-submit-");
     Path work = Files.createDirectories(root.resolve("work"));
     Path texts = root.resolve("texts");
@@ -80,7 +80,7 @@ class SparkSubmitIT {
     put(texts.resolve("notes.txt"), "First paragraph,\r\nits second line.\n\n\nSecond.\n");
     put(texts.resolve("deep/山水.txt"), "\uFEFF山高水长。\n \n第二段\n第二行\n");
     Files.write(texts.resolve("latin1.txt"), new byte[] {'c', 'a', 'f', (byte) 0xE9, '\n'});
-    List<String> command = command(readmeCommand(), texts, out);
+    List<String> command = command(documentedCommand(), texts, out);
 
     JsonNode first = submit(command, work, out);
     assertThat(counts(first)).containsEntry("processed", 2).containsEntry("rejected", 1);
@@ -102,9 +102,9 @@ class SparkSubmitIT {
     assertMatchesTheSplit(work, texts, out);
   }
 
-  /** The words of the README's first {@code spark-submit} command, continuation lines joined. */
-  static List<String> readmeCommand() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("README.md"), UTF_8);
+  /** The words of docs/local.md's first {@code spark-submit} command, continuation lines joined. */
+  static List<String> documentedCommand() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("docs", "local.md"), UTF_8);
     StringBuilder cmd = new StringBuilder();
     for (String line : lines) {
       if (cmd.length() == 0 && !line.startsWith("spark-submit ")) {
@@ -115,7 +115,7 @@ class SparkSubmitIT {
         break;
       }
     }
-    assertThat(cmd).as("a spark-submit command in README.md").isNotEmpty();
+    assertThat(cmd).as("a spark-submit command in docs/local.md").isNotEmpty();
     return words(cmd.toString());
   }
 
@@ -150,10 +150,12 @@ class SparkSubmitIT {
     return words;
   }
 
-  /** The JVM command that does what {@code readme} does on a Spark install (see the class doc). */
-  private static List<String> command(List<String> readme, Path texts, Path out)
+  /**
+   * The JVM command that does what {@code documented} does on a Spark install (see the class doc).
+   */
+  private static List<String> command(List<String> documented, Path texts, Path out)
       throws IOException {
-    assertThat(readme.get(0)).isEqualTo("spark-submit");
+    assertThat(documented.get(0)).isEqualTo("spark-submit");
     List<String> spark = classpath("spark.classpath");
     assertThat(spark)
         .as("Spark's own jars")
@@ -162,10 +164,10 @@ class SparkSubmitIT {
     List<String> cmd = ChildRun.java();
     cmd.set(cmd.size() - 1, String.join(File.pathSeparator, spark));
     cmd.addAll(List.of("-Xmx1g", "org.apache.spark.deploy.SparkSubmit"));
-    for (int i = 1; i < readme.size(); i++) {
-      String w = readme.get(i);
+    for (int i = 1; i < documented.size(); i++) {
+      String w = documented.get(i);
       if (w.equals("--packages")) {
-        assertThat(readme.get(++i).split(",")).containsExactlyElementsOf(PACKAGES);
+        assertThat(documented.get(++i).split(",")).containsExactlyElementsOf(PACKAGES);
         cmd.add("--jars");
         cmd.add(String.join(",", classpath("packages.classpath")));
       } else if (w.endsWith("paraglue-glue.jar")) {

@@ -53,8 +53,10 @@ public final class JobRunner {
   public RunResult run(String... argv) {
     Instant start = Instant.now();
     JobArguments args;
+    JobSettings settings;
     try {
       args = JobArguments.parse(argv);
+      settings = JobSettings.from(spark.conf());
     } catch (IllegalArgumentException e) {
       return new RunResult(RunResult.BAD_INPUT, e.getMessage(), Optional.empty());
     }
@@ -63,7 +65,7 @@ public final class JobRunner {
     int code;
     String message;
     try {
-      execute(args, report);
+      execute(args, settings, report);
       code = RunResult.SUCCEEDED;
       message = "";
     } catch (IllegalArgumentException e) {
@@ -141,13 +143,14 @@ public final class JobRunner {
     return -1;
   }
 
-  private void execute(JobArguments args, RunReport report) {
+  private void execute(JobArguments args, JobSettings jobSettings, RunReport report) {
     String runId = report.runId();
     Configuration conf = hadoopConf();
     ResultSettings settings =
         new ResultSettings(qualifiedOutput(args.outputPath(), conf), args.maxParagraphBytes());
     LOG.info("Run {} starting", runId);
-    SourcePlan plan = stage(report, "resolve", () -> new SourceResolver(spark).resolve(args));
+    SourcePlan plan =
+        stage(report, "resolve", () -> new SourceResolver(spark).resolve(args));
     report.count("listed", plan.listed());
     report.count("own_output_skipped", plan.ownOutputSkipped());
     report.count("own_output_folders_pruned", plan.ownOutputPruned());
@@ -207,8 +210,9 @@ public final class JobRunner {
     gone.forEach(outcome::removed);
     report.count("removed", gone.size());
     DocumentWriter writer = new DocumentWriter(args.outputPath(), runId);
-    removeStaleStaging(writer, conf, report);
-    try (ParagraphPipeline pipeline = new ParagraphPipeline(spark, args.maxParagraphBytes())) {
+    removeStaleStaging(writer, conf, jobSettings.staleStagingSeconds(), report);
+    try (ParagraphPipeline pipeline =
+        new ParagraphPipeline(spark, args.maxParagraphBytes(), jobSettings.sizes())) {
       // Only the byte ranges of large documents are read before the commit; the rest are read once,
       // by the commit's write.
       stage(report, "validate_ranges", () -> pipeline.validate(toRead));
@@ -389,11 +393,8 @@ public final class JobRunner {
     }
   }
 
-  /** Seconds after which another run's staging counts as left by a killed run. */
-  public static final String STALE_STAGING_SECONDS = "spark.paraglue.staleStagingSeconds";
-
-  private void removeStaleStaging(DocumentWriter writer, Configuration conf, RunReport report) {
-    long age = Long.parseLong(spark.conf().get(STALE_STAGING_SECONDS, "86400").strip());
+  private static void removeStaleStaging(
+      DocumentWriter writer, Configuration conf, long age, RunReport report) {
     try {
       int removed = writer.removeStaleStaging(conf, System.currentTimeMillis() - age * 1000);
       if (removed > 0) {

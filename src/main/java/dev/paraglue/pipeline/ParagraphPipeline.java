@@ -33,27 +33,13 @@ import org.slf4j.LoggerFactory;
 public final class ParagraphPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ParagraphPipeline.class);
 
-  /** Spark setting: bytes per range of a large document. */
-  public static final String RANGE_BYTES = "spark.paraglue.rangeBytes";
-
-  public static final long RANGE_BYTES_DEFAULT = 64L * 1024 * 1024;
-
-  /** Spark setting: compressed bytes per range of a large bzip2 document. */
-  public static final String BZIP2_RANGE_BYTES = "spark.paraglue.bzip2RangeBytes";
-
-  /** About {@link #RANGE_BYTES_DEFAULT} of text, at bzip2's usual 4:1 on text. */
-  public static final long BZIP2_RANGE_BYTES_DEFAULT = 16L * 1024 * 1024;
-
   /**
-   * Spark setting: paragraph bytes a task may hold to read a whole document once; a larger one is
-   * read twice (validated, then emitted).
+   * The sizes that shape a run's tasks (the job's {@code spark.paraglue.*} settings, validated
+   * there): bytes per range of a large document and of a large bzip2 document, paragraph bytes a
+   * task may hold to read a whole document once, and what opening one object costs when packing.
    */
-  public static final String BUFFER_BYTES = "spark.paraglue.bufferBytes";
-
-  public static final long BUFFER_BYTES_DEFAULT = 16L * 1024 * 1024;
-
-  /** Spark setting: what opening one object costs, in bytes, when packing small documents. */
-  public static final String OPEN_COST_BYTES = "spark.paraglue.openCostBytes";
+  public record Sizes(
+      long rangeBytes, long bzip2RangeBytes, long bufferBytes, long openCostBytes) {}
 
   private final SparkSession spark;
   private final JavaSparkContext jsc;
@@ -70,21 +56,16 @@ public final class ParagraphPipeline implements AutoCloseable {
   private List<SourceDocument> units = List.of();
   private Broadcast<Map<String, DocumentSummary>> expected;
 
-  public ParagraphPipeline(SparkSession spark, long maxParagraphBytes) {
+  public ParagraphPipeline(SparkSession spark, long maxParagraphBytes, Sizes sizes) {
     this.spark = spark;
     this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     this.conf = jsc.broadcast(new HadoopConf(spark.sparkContext().hadoopConfiguration()));
     this.maxParagraphBytes = maxParagraphBytes;
-    this.rangeBytes =
-        Math.max(ParagraphReader.MIN_RANGE_START, setting(RANGE_BYTES, RANGE_BYTES_DEFAULT));
-    this.bzip2RangeBytes = Math.max(1, setting(BZIP2_RANGE_BYTES, BZIP2_RANGE_BYTES_DEFAULT));
-    this.openCostBytes = setting(OPEN_COST_BYTES, DocumentPacker.OPEN_COST_BYTES_DEFAULT);
-    this.bufferBytes = setting(BUFFER_BYTES, BUFFER_BYTES_DEFAULT);
+    this.rangeBytes = Math.max(ParagraphReader.MIN_RANGE_START, sizes.rangeBytes());
+    this.bzip2RangeBytes = Math.max(1, sizes.bzip2RangeBytes());
+    this.openCostBytes = sizes.openCostBytes();
+    this.bufferBytes = sizes.bufferBytes();
     this.found = spark.sparkContext().collectionAccumulator("paraglue documents found");
-  }
-
-  private long setting(String key, long dflt) {
-    return Long.parseLong(spark.conf().get(key, Long.toString(dflt)));
   }
 
   /**

@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paraglue.fault.Failpoint;
-import dev.paraglue.job.JobRunner;
-import dev.paraglue.pipeline.ParagraphPipeline;
+import dev.paraglue.job.JobSettings;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
@@ -82,8 +81,8 @@ class KillAndRerunIT {
         List.of(
             "-Xmx1g",
             "-Djava.io.tmpdir=" + Files.createDirectories(home.resolve("tmp")),
-            "-D" + ParagraphPipeline.RANGE_BYTES + "=2048",
-            "-D" + JobRunner.STALE_STAGING_SECONDS + "=0",
+            "-D" + JobSettings.RANGE_BYTES + "=2048",
+            "-D" + JobSettings.STALE_STAGING_SECONDS + "=0",
             "-D" + Failpoint.POINTS + "=" + (point == null ? failures : point + "=wait"),
             "-D" + ChildRun.MASTER + "=" + master,
             "-D" + Failpoint.DIR + "=" + failpoints,

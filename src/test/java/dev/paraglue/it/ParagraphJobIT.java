@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paraglue.TestBytes;
 import dev.paraglue.job.JobRunner;
+import dev.paraglue.job.JobSettings;
 import dev.paraglue.job.MaintainJob;
 import dev.paraglue.job.RunResult;
 import dev.paraglue.local.LocalCatalog;
 import dev.paraglue.pipeline.ExplodeStage;
-import dev.paraglue.pipeline.ParagraphPipeline;
 import dev.paraglue.sink.IcebergTables;
 import dev.paraglue.sink.RunReport;
 import dev.paraglue.text.Paragraph;
@@ -484,7 +484,7 @@ class ParagraphJobIT {
     spark
         .conf()
         .set(
-            ParagraphPipeline.BUFFER_BYTES,
+            JobSettings.BUFFER_BYTES,
             Long.toString("stays".length() + ExplodeStage.PARAGRAPH_OVERHEAD_BYTES));
     RunResult r;
     try {
@@ -497,7 +497,7 @@ class ParagraphJobIT {
               // Same length, other bytes: only reading it again can tell.
               () -> put(raw.resolve("moving.txt"), "BEFORE one\n\nbefore two\n".getBytes(UTF_8)));
     } finally {
-      spark.conf().unset(ParagraphPipeline.BUFFER_BYTES);
+      spark.conf().unset(JobSettings.BUFFER_BYTES);
     }
     assertThat(r.exitCode()).isEqualTo(RunResult.FAILED);
     assertThat(r.message())
@@ -1218,6 +1218,18 @@ class ParagraphJobIT {
         .contains("unknown argument(s) --sorce_paths")
         .contains("--source_paths");
     assertThat(bad.message()).doesNotContain("\n");
+
+    spark.conf().set(JobSettings.RANGE_BYTES, "64m");
+    try {
+      RunResult badSetting = run(args("errors", out, "--source_paths", "/nowhere"));
+      assertThat(badSetting.exitCode()).isEqualTo(RunResult.BAD_INPUT);
+      assertThat(badSetting.message())
+          .isEqualTo(
+              "Cannot use spark.paraglue.rangeBytes '64m': expected a whole number of at least 1");
+      assertThat(badSetting.report()).as("refused before anything was read").isEmpty();
+    } finally {
+      spark.conf().unset(JobSettings.RANGE_BYTES);
+    }
 
     RunResult notFound =
         run(args("errors", out, "--source_paths", home.resolve("errors/none").toUri().toString()));

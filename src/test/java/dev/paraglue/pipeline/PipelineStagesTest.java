@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.holdenkarau.spark.testing.JavaDatasetSuiteBase;
 import dev.paraglue.TestBytes;
+import dev.paraglue.job.JobSettings;
 import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.Paragraph;
@@ -41,7 +42,7 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
   @TempDir Path dir;
 
   /** Paragraph bytes a task may hold; whole documents past it are read twice. */
-  private long bufferBytes = ParagraphPipeline.BUFFER_BYTES_DEFAULT;
+  private long bufferBytes = JobSettings.BUFFER_BYTES_DEFAULT;
 
   private CollectionAccumulator<DocumentSummary> found;
 
@@ -228,7 +229,7 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
     docs.add(
         new SourceDocument(
             "e/gone.txt", dir.resolve("e/gone.txt").toUri().toString(), 5, 0, List.of()));
-    for (long buffer : new long[] {ParagraphPipeline.BUFFER_BYTES_DEFAULT, 1}) {
+    for (long buffer : new long[] {JobSettings.BUFFER_BYTES_DEFAULT, 1}) {
       bufferBytes = buffer;
       found.reset();
       String run = "held" + buffer;
@@ -264,7 +265,8 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
   void summaries_ofADocumentReadTwice_mustAgree() throws IOException {
     List<SourceDocument> docs = mixed();
     DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), "run4");
-    try (ParagraphPipeline pipeline = new ParagraphPipeline(spark(), 1024)) {
+    try (ParagraphPipeline pipeline =
+        new ParagraphPipeline(spark(), 1024, JobSettings.from(spark().conf()).sizes())) {
       pipeline.validate(docs);
       pipeline.write(writer, "run4", new RowSink("run4"));
       pipeline.write(
@@ -359,9 +361,12 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
     byte[] reassembled = Reassembler.reassemble(split.stream().map(Paragraph::text).toList());
     long rangeBytes = packed.length / parts;
     String run = "bz" + Math.abs(key.hashCode());
-    spark().conf().set(ParagraphPipeline.BZIP2_RANGE_BYTES, Long.toString(rangeBytes));
+    spark().conf().set(JobSettings.BZIP2_RANGE_BYTES, Long.toString(rangeBytes));
     try (ParagraphPipeline pipeline =
-        new ParagraphPipeline(spark(), ParagraphSplitter.DEFAULT_MAX_PARAGRAPH_BYTES)) {
+        new ParagraphPipeline(
+            spark(),
+            ParagraphSplitter.DEFAULT_MAX_PARAGRAPH_BYTES,
+            JobSettings.from(spark().conf()).sizes())) {
       assertThat(pipeline.validate(List.of(doc)).get(doc.getDocId()).digest())
           .as("%s in ranges of %d bytes", key, rangeBytes)
           .isEqualTo(whole.outcome().digest());
@@ -384,7 +389,7 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
       assertThat(Files.readAllBytes(dir.resolve("out/_staging/" + run + "/" + key)))
           .isEqualTo(reassembled);
     } finally {
-      spark().conf().unset(ParagraphPipeline.BZIP2_RANGE_BYTES);
+      spark().conf().unset(JobSettings.BZIP2_RANGE_BYTES);
     }
   }
 

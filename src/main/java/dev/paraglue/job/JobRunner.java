@@ -9,10 +9,10 @@ import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.sink.IcebergTables;
 import dev.paraglue.sink.ParagraphFiles;
 import dev.paraglue.sink.ResultSettings;
-import dev.paraglue.sink.RunReport;
 import dev.paraglue.source.RemovalScope;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.source.SourcePlan;
+import dev.paraglue.source.SourceRequest;
 import dev.paraglue.source.SourceResolver;
 import java.io.IOException;
 import java.sql.Timestamp;
@@ -150,7 +150,7 @@ public final class JobRunner {
         new ResultSettings(qualifiedOutput(args.outputPath(), conf), args.maxParagraphBytes());
     LOG.info("Run {} starting", runId);
     SourcePlan plan =
-        stage(report, "resolve", () -> new SourceResolver(spark).resolve(args));
+        stage(report, "resolve", () -> new SourceResolver(spark).resolve(sourceRequest(args)));
     report.count("listed", plan.listed());
     report.count("own_output_skipped", plan.ownOutputSkipped());
     report.count("own_output_folders_pruned", plan.ownOutputPruned());
@@ -291,6 +291,18 @@ public final class JobRunner {
               + ": "
               + first.reason());
     }
+  }
+
+  private static SourceRequest sourceRequest(JobArguments args) {
+    return new SourceRequest(
+        args.sourceTable(),
+        args.partitionFilter(),
+        args.sourcePaths(),
+        args.sourceManifest(),
+        args.outputPath(),
+        args.paragraphTable(),
+        args.documentsTable(),
+        args.removeMissing());
   }
 
   /**

@@ -4,7 +4,6 @@ import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.sink.IcebergTables;
 import dev.paraglue.sink.ResultSettings;
-import dev.paraglue.sink.RunReport;
 import dev.paraglue.source.SourceDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,5 @@
 package dev.paraglue.job;
 
-import dev.paraglue.sink.RunReport;
 import java.util.Optional;
 
 /**

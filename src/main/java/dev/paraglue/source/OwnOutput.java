@@ -1,6 +1,5 @@
 package dev.paraglue.source;
 
-import dev.paraglue.job.JobArguments;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +38,7 @@ final class OwnOutput {
   }
 
   /** The places of one run; {@code qualify} makes a path absolute on its file system. */
-  static OwnOutput of(SparkSession spark, JobArguments args, UnaryOperator<Path> qualify) {
+  static OwnOutput of(SparkSession spark, SourceRequest args, UnaryOperator<Path> qualify) {
     List<Place> places = new ArrayList<>();
     places.add(
         folder(qualify.apply(new Path(args.outputPath())), "--output_path " + args.outputPath()));

@@ -1,7 +1,6 @@
 package dev.paraglue.source;
 
 import dev.paraglue.cli.OneLine;
-import dev.paraglue.job.JobArguments;
 import dev.paraglue.text.RejectReason;
 import dev.paraglue.text.Rejection;
 import java.io.BufferedReader;
@@ -69,7 +68,7 @@ public final class SourceResolver {
   /** A place documents are listed from, and the root their doc ids are relative to. */
   private record Root(Path root, Path start, Map<String, String> partitionSpec) {}
 
-  public SourcePlan resolve(JobArguments args) {
+  public SourcePlan resolve(SourceRequest args) {
     Optional<CatalogTable> table = args.sourceTable().map(this::lookup);
     List<StructField> partitionColumns =
         table.map(t -> Arrays.asList(t.partitionSchema().fields())).orElse(List.of());
@@ -143,7 +142,7 @@ public final class SourceResolver {
       List<Root> roots,
       List<StructField> partitionColumns,
       Optional<Expression> filter,
-      JobArguments args) {
+      SourceRequest args) {
     List<SourceDocument> partitions = new ArrayList<>();
     for (Root r : roots) {
       partitions.add(
@@ -172,7 +171,7 @@ public final class SourceResolver {
       List<String> objects,
       OwnOutput own,
       Optional<Expression> filter,
-      JobArguments args,
+      SourceRequest args,
       List<StructField> partitionColumns) {
     return new RemovalScope(
         prefixes,
@@ -217,7 +216,7 @@ public final class SourceResolver {
    * withdraw the output of the real document whose name it shares).
    */
   private List<SourceDocument> manifestDocuments(
-      JobArguments args,
+      SourceRequest args,
       Optional<Path> tableRoot,
       OwnOutput own,
       List<StructField> partitionColumns,

@@ -10,11 +10,11 @@ import dev.paraglue.TestBytes;
 import dev.paraglue.job.JobRunner;
 import dev.paraglue.job.JobSettings;
 import dev.paraglue.job.MaintainJob;
+import dev.paraglue.job.RunReport;
 import dev.paraglue.job.RunResult;
 import dev.paraglue.local.LocalCatalog;
 import dev.paraglue.pipeline.ExplodeStage;
 import dev.paraglue.sink.IcebergTables;
-import dev.paraglue.sink.RunReport;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
@@ -976,7 +976,7 @@ class ParagraphJobIT {
   }
 
   private static void assertOwnOutputLeftOut(
-      dev.paraglue.sink.RunReport report, long listed, long objects, long folders) {
+      dev.paraglue.job.RunReport report, long listed, long objects, long folders) {
     assertThat(report.count("listed")).isEqualTo(listed);
     assertThat(report.count("skipped_unchanged")).isEqualTo(listed);
     assertThat(report.count("own_output_skipped")).isEqualTo(objects);

@@ -3,7 +3,7 @@ package dev.paraglue.local;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.paraglue.sink.RunReport;
+import dev.paraglue.job.RunReport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Instant;

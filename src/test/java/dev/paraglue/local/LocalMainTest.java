@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paraglue.job.JobArguments;
+import dev.paraglue.job.RunReport;
 import dev.paraglue.job.RunResult;
-import dev.paraglue.sink.RunReport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.paraglue.sink;
+package dev.paraglue.job;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;

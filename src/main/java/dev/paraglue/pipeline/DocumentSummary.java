@@ -74,7 +74,7 @@ public final class DocumentSummary implements Serializable {
             : DocumentOutcome.rejected(
                 new Rejection(RejectReason.fromCode(reason), reasonOffset, reasonDetail),
                 bytesRead);
-    return new RangeOutcome(outcome, lineFeeds, 0);
+    return new RangeOutcome(outcome, lineFeeds);
   }
 
   /** The summary of a removed document: no paragraphs, no output. */

@@ -20,8 +20,8 @@ import java.util.function.LongSupplier;
  * {@code k-1} and {@code k} is the first blank line that starts at or after {@code start_k}: range
  * {@code k} skips to it and owns the paragraphs after it; range {@code k-1} reads past its end up
  * to and including it. Every paragraph is thus read by exactly one range. A range reports indexes
- * and line numbers relative to its own first line; {@link RangeOutcome#concat} turns per-range
- * counts into the offsets that make them global.
+ * and line numbers relative to its own first line; {@link RangeOutcome#indexBases} and {@link
+ * RangeOutcome#lineBases} turn per-range counts into the offsets that make them global.
  */
 public final class ParagraphReader implements Closeable {
   private static final int BUFFER_SIZE = 1 << 16;
@@ -58,7 +58,6 @@ public final class ParagraphReader implements Closeable {
   private boolean stopAfterLine;
   private DocumentOutcome outcome;
   private final DocumentDigest.Builder digest = DocumentDigest.builder();
-  private long ownStart;
   private long lineFeeds;
 
   // UTF-8 decoder state, carried across buffer refills.
@@ -184,7 +183,7 @@ public final class ParagraphReader implements Closeable {
 
   /** The range's outcome, with the counts that make its paragraphs global. */
   public RangeOutcome rangeOutcome() {
-    return new RangeOutcome(outcome(), lineFeeds, ownStart);
+    return new RangeOutcome(outcome(), lineFeeds);
   }
 
   /** Decompressed bytes consumed so far, as an absolute offset. */
@@ -217,7 +216,6 @@ public final class ParagraphReader implements Closeable {
       pos = 3;
     }
     lineStart = pos;
-    ownStart = pos;
   }
 
   private void fill() {
@@ -483,7 +481,6 @@ public final class ParagraphReader implements Closeable {
           stopAfterLine = true; // the boundary lies beyond this range: it owns nothing
         } else {
           mode = Mode.OWN;
-          ownStart = lfOffset + 1;
           lineNumber = 0;
         }
       }

@@ -5,11 +5,11 @@ import java.util.List;
 
 /**
  * What one byte range of a document found: its outcome (digest of the paragraphs it owns, or a
- * rejection), the line feeds it consumed, and where its owned span starts. Ranges in order combine
- * into the document's outcome and the offsets that make range-local indexes and line numbers global
- * (see {@link ParagraphReader}).
+ * rejection) and the line feeds it consumed. Ranges in order combine into the document's outcome
+ * and the offsets that make range-local indexes and line numbers global (see {@link
+ * ParagraphReader}).
  */
-public record RangeOutcome(DocumentOutcome outcome, long lineFeeds, long ownStart) {
+public record RangeOutcome(DocumentOutcome outcome, long lineFeeds) {
 
   /**
    * The whole document's outcome: the first rejecting range's rejection, else the digests joined.

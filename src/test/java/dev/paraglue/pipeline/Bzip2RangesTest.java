@@ -18,8 +18,7 @@ class Bzip2RangesTest {
   static DocumentSummary range(int k, long first, long next, long owned) {
     DocumentSummary s =
         DocumentSummary.ofRange(
-            new RangeOutcome(
-                DocumentOutcome.ok(new DocumentDigest(1, 1, 1), UNPLACED + owned), 0, 0),
+            new RangeOutcome(DocumentOutcome.ok(new DocumentDigest(1, 1, 1), UNPLACED + owned), 0),
             k,
             4);
     s.setFirstBlock(first);
@@ -32,7 +31,7 @@ class Bzip2RangesTest {
     DocumentSummary s =
         DocumentSummary.ofRange(
             new RangeOutcome(
-                DocumentOutcome.rejected(new Rejection(reason, offset, "x"), offset + 1), 0, 0),
+                DocumentOutcome.rejected(new Rejection(reason, offset, "x"), offset + 1), 0),
             k,
             4);
     s.setFirstBlock(first);

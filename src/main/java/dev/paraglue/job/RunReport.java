@@ -3,8 +3,9 @@ package dev.paraglue.job;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.paraglue.source.ObjectStores;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -146,16 +147,7 @@ public final class RunReport {
   /** Writes the report, whole, to {@code <outputRoot>/_runs/<run_id>.json}; returns its URI. */
   public String write(String outputRoot, Configuration conf) throws IOException {
     Path target = new Path(new Path(outputRoot, "_runs"), runId + ".json");
-    Path tmp = new Path(target.getParent(), "." + runId + ".json.tmp");
-    var fs = target.getFileSystem(conf);
-    fs.setWriteChecksum(false);
-    try (OutputStream out = fs.create(tmp, true)) {
-      out.write(toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-    fs.delete(target, false);
-    if (!fs.rename(tmp, target)) {
-      throw new IOException("Cannot write run report " + target + ": rename failed");
-    }
+    ObjectStores.writeWhole(target, toJson().getBytes(StandardCharsets.UTF_8), runId, conf);
     return target.toString();
   }
 }

@@ -203,23 +203,7 @@ public final class DocumentWriter implements StagedOutput {
    * with one GET, written whole: renamed into place locally, one PUT on object stores.
    */
   public void recordRejection(String docId, byte[] json, Configuration conf) throws IOException {
-    Path target = rejection(docId);
-    FileSystem fs = target.getFileSystem(conf);
-    if (!"file".equals(fs.getScheme())) {
-      try (OutputStream out = fs.create(target, true)) {
-        out.write(json);
-      }
-      return;
-    }
-    java.nio.file.Path local = ObjectStores.localFile(fs.makeQualified(target).toUri());
-    java.nio.file.Files.createDirectories(local.getParent());
-    java.nio.file.Path tmp = local.resolveSibling("." + local.getFileName() + "." + runId);
-    java.nio.file.Files.write(tmp, json);
-    java.nio.file.Files.move(
-        tmp,
-        local,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    ObjectStores.writeWhole(rejection(docId), json, runId, conf);
   }
 
   /** Removes the rejection record of a document that is now processed, if there is one. */

@@ -112,13 +112,9 @@ final class ReadUnits {
 
   /** The summary of a unit that could not be opened. */
   static DocumentSummary unreadable(SourceDocument doc, Exception e) {
-    String detail = e.getClass().getSimpleName() + ": " + e.getMessage();
     DocumentSummary s =
         DocumentSummary.rejected(
-            new Rejection(
-                RejectReason.UNREADABLE,
-                doc.getRangeStart(),
-                detail.length() > 200 ? detail.substring(0, 200) : detail));
+            new Rejection(RejectReason.UNREADABLE, doc.getRangeStart(), Rejection.detailOf(e)));
     s.setDocId(doc.getDocId());
     s.setRangeIndex(doc.getRangeIndex());
     s.setRangeCount(doc.getRangeCount());

@@ -235,14 +235,8 @@ public final class ParagraphReader implements Closeable {
       }
     } catch (IOException | RuntimeException e) {
       // Decompressors throw unchecked exceptions on corrupt input too.
-      reject(RejectReason.UNREADABLE, bufStart + limit, describe(e));
+      reject(RejectReason.UNREADABLE, bufStart + limit, Rejection.detailOf(e));
     }
-  }
-
-  private static String describe(Exception e) {
-    String message = e.getMessage();
-    String detail = e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    return detail.length() > 200 ? detail.substring(0, 200) : detail;
   }
 
   /** SEEK: skips to the first line that starts at or after the range start. */

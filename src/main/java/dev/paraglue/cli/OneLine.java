@@ -8,7 +8,32 @@ public final class OneLine {
   private static final Pattern GLUED_POSITION =
       Pattern.compile("(?<=\\S)(?=\\(line \\d+, pos \\d+\\)$)");
 
+  /**
+   * How every error of paraglue's own starts: "Cannot X: reason" names what could not be done (the
+   * project's rule for messages), which tells ours from the exceptions of Spark, Hadoop and the JDK
+   * that wrap or carry them.
+   */
+  public static final String CANNOT = "Cannot ";
+
   private OneLine() {}
+
+  /** Whether a message is one of ours, naming what could not be done. */
+  public static boolean namesWhatFailed(String message) {
+    return message != null && message.startsWith(CANNOT);
+  }
+
+  /**
+   * The most telling exception of a chain: the first of ours ({@link #namesWhatFailed}), which
+   * Spark wraps in "Job aborted due to stage failure"; {@code e} itself when there is none.
+   */
+  public static Throwable mostTelling(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (namesWhatFailed(t.getMessage())) {
+        return t;
+      }
+    }
+    return e;
+  }
 
   /**
    * The first non-blank line of the message, stripped: Spark's parse errors start with a line break

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * task has opened a document or range to validate it), {@code validate.after} (the ranges of large
  * documents are validated, nothing written), {@code explode.reread} (a whole document too large to
  * hold was validated and is about to be read again), {@code explode.document} (a task has written
- * part of a document and its rows, inside the table commit's write), {@code commit.after} (the
+ * part of a document and its rows, inside the table commit's write), {@code commit.before} (the
+ * paragraph table's data files are written, the commit not made), {@code commit.after} (the
  * paragraph table is committed, documents are not published), {@code publish.after} (documents
- * published, ledger not committed).
+ * published, ledger not committed). docs/reliability.md says which test uses each.
  */
 public final class Failpoint {
   public static final String POINTS = "paraglue.failpoints";

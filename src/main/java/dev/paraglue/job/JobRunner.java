@@ -82,7 +82,7 @@ public final class JobRunner {
         message = check.get().getMessage();
       } else {
         LOG.error("Run {} failed", runId, e);
-        message = "Run " + runId + " failed: " + OneLine.of(reason(e));
+        message = "Run " + runId + " failed: " + OneLine.of(OneLine.mostTelling(e));
       }
     }
     report.finish(code == 0 ? "succeeded" : "failed", code == 0 ? null : message, Instant.now());
@@ -100,19 +100,6 @@ public final class JobRunner {
         + RUN_ID_TIME.format(start)
         + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
-  }
-
-  /**
-   * The most telling exception of a chain: the first of ours that names what could not be done
-   * ("Cannot write document s3://..."), which Spark wraps in "Job aborted due to stage failure".
-   */
-  static Throwable reason(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t.getMessage() != null && t.getMessage().startsWith("Cannot ")) {
-        return t;
-      }
-    }
-    return e;
   }
 
   private Configuration hadoopConf() {
@@ -226,8 +213,7 @@ public final class JobRunner {
           "read_explode_commit",
           () -> {
             // Every task writes its documents' staged outputs and its data files; one commit then.
-            List<DataFile> written =
-                replaced.isEmpty() ? List.of() : pipeline.write(writer, runId, files);
+            List<DataFile> written = replaced.isEmpty() ? List.of() : pipeline.write(writer, files);
             commit(
                 report,
                 tables,

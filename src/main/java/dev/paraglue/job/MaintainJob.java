@@ -108,7 +108,9 @@ public final class MaintainJob {
         String line = OneLine.of(e);
         System.err.println(
             "paraglue: "
-                + (line.startsWith("Cannot ") ? line : "Cannot maintain " + table + ": " + line));
+                + (OneLine.namesWhatFailed(line)
+                    ? line
+                    : "Cannot maintain " + table + ": " + line));
         code = RunResult.FAILED;
       }
     }

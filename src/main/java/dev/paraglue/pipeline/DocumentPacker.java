@@ -35,21 +35,22 @@ public final class DocumentPacker {
     sorted.sort(
         Comparator.comparingLong((SourceDocument d) -> weight(d, openCostBytes)).reversed());
     List<List<SourceDocument>> bins = new ArrayList<>(binCount);
-    PriorityQueue<long[]> load =
-        new PriorityQueue<>(
-            Comparator.comparingLong((long[] b) -> b[0]).thenComparingLong(b -> b[1]));
+    PriorityQueue<Bin> lightestFirst =
+        new PriorityQueue<>(Comparator.comparingLong(Bin::load).thenComparingInt(Bin::index));
     for (int i = 0; i < binCount; i++) {
       bins.add(new ArrayList<>());
-      load.add(new long[] {0, i});
+      lightestFirst.add(new Bin(i, 0));
     }
     for (SourceDocument d : sorted) {
-      long[] lightest = load.poll();
-      bins.get((int) lightest[1]).add(d);
-      lightest[0] += weight(d, openCostBytes);
-      load.add(lightest);
+      Bin lightest = lightestFirst.poll();
+      bins.get(lightest.index()).add(d);
+      lightestFirst.add(new Bin(lightest.index(), lightest.load() + weight(d, openCostBytes)));
     }
     return bins;
   }
+
+  /** A bin by its index in the result and the bytes packed into it so far. */
+  private record Bin(int index, long load) {}
 
   private static long weight(SourceDocument d, long openCostBytes) {
     long size = d.ranged() ? d.getRangeEnd() - d.getRangeStart() : d.getSize();

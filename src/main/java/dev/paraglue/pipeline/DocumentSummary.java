@@ -8,8 +8,9 @@ import dev.paraglue.text.Rejection;
 import java.io.Serializable;
 
 /**
- * What the split found in one document: its status and digest, or the rejection. Carried by the
- * trailer record that ends each document's records; a Java bean for Spark's encoder.
+ * What the split found in one document (or one byte range of it): its status and digest, or the
+ * rejection. Tasks hand it back to the driver (the validation stage's rows, the write's
+ * accumulator); a Java bean for Spark's encoder.
  */
 public final class DocumentSummary implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -48,10 +48,37 @@ public final class ExplodeStage {
       Broadcast<Map<String, DocumentSummary>> expected,
       CollectionAccumulator<DocumentSummary> found,
       StagedOutput output,
-      String runId,
       long maxParagraphBytes,
       long bufferBytes)
       implements Serializable {}
+
+  /**
+   * Holds a document's paragraphs while they fit in {@code bufferBytes} (each costing its text and
+   * {@link #PARAGRAPH_OVERHEAD_BYTES}); past that it drops them and only counts, and the document
+   * is read again.
+   */
+  private static final class Holder {
+    private final long bufferBytes;
+    private final List<Paragraph> kept = new ArrayList<>();
+    private long bytes;
+
+    Holder(long bufferBytes) {
+      this.bufferBytes = bufferBytes;
+    }
+
+    void offer(Paragraph p) {
+      bytes += p.textBytes().length + PARAGRAPH_OVERHEAD_BYTES;
+      if (bytes <= bufferBytes) {
+        kept.add(p);
+      } else if (!kept.isEmpty()) {
+        kept.clear(); // too large to hold: validate only, then read it again
+      }
+    }
+
+    boolean overflowed() {
+      return bytes > bufferBytes;
+    }
+  }
 
   /**
    * Writes the rows of the given units to {@code sink}, each task through one writer, and returns
@@ -199,29 +226,16 @@ public final class ExplodeStage {
      * {@link #held} has its paragraphs, or is null when they did not fit (it is read again).
      */
     private boolean validateHere() {
-      List<Paragraph> kept = new ArrayList<>();
-      long[] keptBytes = {0};
-      promised =
-          ReadUnits.readThrough(
-              doc,
-              conf.get(),
-              maxParagraphBytes,
-              p -> {
-                keptBytes[0] += p.textBytes().length + PARAGRAPH_OVERHEAD_BYTES;
-                if (keptBytes[0] <= bufferBytes) {
-                  kept.add(p);
-                } else if (!kept.isEmpty()) {
-                  kept.clear(); // too large to hold: validate only, then read it again
-                }
-              });
+      Holder holder = new Holder(bufferBytes);
+      promised = ReadUnits.readThrough(doc, conf.get(), maxParagraphBytes, holder::offer);
       if (!promised.ok()) {
         found.add(promised);
         return false;
       }
-      if (keptBytes[0] > bufferBytes) {
+      if (holder.overflowed()) {
         Failpoint.hit("explode.reread", ReadUnits.attempt());
       } else {
-        held = kept.iterator();
+        held = holder.kept.iterator();
       }
       return true;
     }

@@ -238,8 +238,8 @@ public final class ParagraphPipeline implements AutoCloseable {
    * what was found in each whole document (over every write: a document read again, by a recomputed
    * task or a second write, must be found the same).
    */
-  public <F> List<F> write(StagedOutput output, String runId, ParagraphSink<F> sink) {
-    return ExplodeStage.write(accepted(), context(output, runId), sink).collect();
+  public <F> List<F> write(StagedOutput output, ParagraphSink<F> sink) {
+    return ExplodeStage.write(accepted(), context(output), sink).collect();
   }
 
   private Dataset<SourceDocument> accepted() {
@@ -247,12 +247,11 @@ public final class ParagraphPipeline implements AutoCloseable {
         units.stream().filter(u -> !u.ranged() || rangedSummaries.get(u.getDocId()).ok()).toList());
   }
 
-  private ExplodeStage.Context context(StagedOutput output, String runId) {
+  private ExplodeStage.Context context(StagedOutput output) {
     if (expected == null) {
       expected = jsc.broadcast(unitSummaries);
     }
-    return new ExplodeStage.Context(
-        conf, expected, found, output, runId, maxParagraphBytes, bufferBytes);
+    return new ExplodeStage.Context(conf, expected, found, output, maxParagraphBytes, bufferBytes);
   }
 
   /**

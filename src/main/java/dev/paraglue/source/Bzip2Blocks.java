@@ -179,9 +179,18 @@ public final class Bzip2Blocks extends InputStream {
     bz.close();
   }
 
-  /** Hadoop's block-by-block decoder, counting the compressed bytes it consumes. */
+  /**
+   * Hadoop's block-by-block decoder, counting the compressed bytes it consumes. The count has no
+   * public getter ({@code getProcessedByteCount()} reports a position adjusted for block markers,
+   * and the decoder reads through its own buffer, so counting the input stream would over-count):
+   * the override of {@code updateProcessedByteCount} is the only way to see it.
+   */
   private static final class Decoder extends CBZip2InputStream {
-    /** Not initialised here: the superclass constructor already counts into it. */
+    /**
+     * Bytes consumed. The superclass constructor already decodes the first block and counts into
+     * this field before this class's initialisers run, so it must have none: {@code = 0} here would
+     * erase that count.
+     */
     private long consumed;
 
     Decoder(InputStream in) throws IOException {

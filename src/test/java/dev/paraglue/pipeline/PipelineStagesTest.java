@@ -144,7 +144,6 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
                     jsc.broadcast(new HashMap<>(expected)),
                     found,
                     writer,
-                    run,
                     1024,
                     bufferBytes),
                 new RowSink(run))
@@ -268,16 +267,14 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
     try (ParagraphPipeline pipeline =
         new ParagraphPipeline(spark(), 1024, JobSettings.from(spark().conf()).sizes())) {
       pipeline.validate(docs);
-      pipeline.write(writer, "run4", new RowSink("run4"));
-      pipeline.write(
-          writer, "run4", new RowSink("run4")); // a second read finds the same: one summary
+      pipeline.write(writer, new RowSink("run4"));
+      pipeline.write(writer, new RowSink("run4")); // a second read finds the same: one summary
       Map<String, DocumentSummary> s = pipeline.summaries();
       assertThat(s).hasSize(4);
       assertThat(s.get("d/bad.txt").getReason()).isEqualTo("invalid-utf8");
 
       Files.write(dir.resolve("a/crlf.txt"), "one\r\ntwo\r\n\r\nthreE\r\n".getBytes(UTF_8));
-      pipeline.write(
-          writer, "run4", new RowSink("run4")); // ... unless the document changed between
+      pipeline.write(writer, new RowSink("run4")); // ... unless the document changed between
       assertThatThrownBy(pipeline::summaries)
           .hasMessageStartingWith("Cannot record document a/crlf.txt: two reads of it disagree");
     }
@@ -373,7 +370,7 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
       int count = pipeline.rangedDocuments().get(doc.getDocId());
       assertThat(count).isGreaterThan(1);
       DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), run);
-      List<Row> rows = new java.util.ArrayList<>(pipeline.write(writer, run, new RowSink(run)));
+      List<Row> rows = new java.util.ArrayList<>(pipeline.write(writer, new RowSink(run)));
       rows.sort((x, y) -> Integer.compare(x.getInt(1), y.getInt(1)));
       assertThat(rows).hasSize(split.size());
       for (int i = 0; i < split.size(); i++) {

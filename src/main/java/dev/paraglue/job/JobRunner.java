@@ -130,20 +130,47 @@ public final class JobRunner {
     return -1;
   }
 
+  /**
+   * One run, step by step: sources, tables, what to read, then read, write and commit the rows,
+   * publish the documents, commit the ledger. A step that fails ends the run (see {@link #run}).
+   */
   private void execute(JobArguments args, JobSettings jobSettings, RunReport report) {
-    String runId = report.runId();
     Configuration conf = hadoopConf();
     ResultSettings settings =
         new ResultSettings(qualifiedOutput(args.outputPath(), conf), args.maxParagraphBytes());
-    LOG.info("Run {} starting", runId);
+    LOG.info("Run {} starting", report.runId());
+    SourcePlan plan = resolve(args, report);
+    IcebergTables tables = new IcebergTables(spark);
+    ensureTables(args, plan, tables, report);
+    Selection selection = select(args, plan, tables, settings, report);
+    RunOutcome outcome = startOutcome(plan, selection, settings, report);
+    DocumentWriter writer = new DocumentWriter(args.outputPath(), report.runId());
+    removeStaleStaging(writer, conf, jobSettings.staleStagingSeconds(), report);
+    try (ParagraphPipeline pipeline =
+        new ParagraphPipeline(spark, args.maxParagraphBytes(), jobSettings.sizes())) {
+      Steps steps = new Steps(args, plan, tables, pipeline, writer, outcome, report);
+      Map<String, DocumentSummary> summaries = steps.readWriteAndCommit(selection.toRead());
+      steps.publish(summaries, selection.previouslyRejected(), conf);
+      steps.commitLedger();
+    } finally {
+      cleanStaging(writer, conf);
+    }
+    finish(args, outcome, selection.skipped(), report);
+  }
+
+  /** Lists the sources (nothing is read yet). */
+  private SourcePlan resolve(JobArguments args, RunReport report) {
     SourcePlan plan =
         stage(report, "resolve", () -> new SourceResolver(spark).resolve(sourceRequest(args)));
     report.count("listed", plan.listed());
     report.count("own_output_skipped", plan.ownOutputSkipped());
     report.count("own_output_folders_pruned", plan.ownOutputPruned());
-    Failpoint.hit("resolve.after", 0, runId);
+    Failpoint.hit("resolve.after", 0, report.runId());
+    return plan;
+  }
 
-    IcebergTables tables = new IcebergTables(spark);
+  private void ensureTables(
+      JobArguments args, SourcePlan plan, IcebergTables tables, RunReport report) {
     stage(
         report,
         "tables",
@@ -152,6 +179,29 @@ public final class JobRunner {
           tables.ensureDocumentsTable(args.documentsTable());
           return null;
         });
+  }
+
+  /**
+   * What this run reads: the listed documents that changed since the ledger recorded them (all of
+   * them when not incremental), and the sources that are gone.
+   *
+   * @param toRead the documents to read, in listing order
+   * @param previouslyRejected those of them whose ledger row says rejected (a record to clear)
+   * @param gone the ledger's documents whose source is gone (--remove_missing)
+   * @param skipped how many listed documents are unchanged
+   */
+  private record Selection(
+      List<SourceDocument> toRead,
+      Set<String> previouslyRejected,
+      List<SourceDocument> gone,
+      long skipped) {}
+
+  private Selection select(
+      JobArguments args,
+      SourcePlan plan,
+      IcebergTables tables,
+      ResultSettings settings,
+      RunReport report) {
     // Read even when not incremental: it says which documents had a rejection to clear.
     Map<String, Row> ledger =
         stage(
@@ -182,26 +232,66 @@ public final class JobRunner {
         }
       }
     }
-    long skipped = plan.documents().size() - (long) toRead.size();
-    report.count("skipped_unchanged", skipped);
+    Selection selection =
+        new Selection(
+            toRead, previouslyRejected, gone, plan.documents().size() - (long) toRead.size());
+    report.count("skipped_unchanged", selection.skipped());
     LOG.info(
         "Run {}: {} listed, {} unchanged, {} to read, {} refused before reading",
-        runId,
+        report.runId(),
         plan.listed(),
-        skipped,
+        selection.skipped(),
         toRead.size(),
         plan.refused().size());
+    return selection;
+  }
 
-    RunOutcome outcome = new RunOutcome(runId, new Timestamp(System.currentTimeMillis()), settings);
+  /** The outcome as known before reading: documents refused while listing, and removals. */
+  private static RunOutcome startOutcome(
+      SourcePlan plan, Selection selection, ResultSettings settings, RunReport report) {
+    RunOutcome outcome =
+        new RunOutcome(report.runId(), new Timestamp(System.currentTimeMillis()), settings);
     plan.refused().forEach((d, r) -> outcome.rejected(d, DocumentSummary.rejected(r), report));
-    gone.forEach(outcome::removed);
-    report.count("removed", gone.size());
-    DocumentWriter writer = new DocumentWriter(args.outputPath(), runId);
-    removeStaleStaging(writer, conf, jobSettings.staleStagingSeconds(), report);
-    try (ParagraphPipeline pipeline =
-        new ParagraphPipeline(spark, args.maxParagraphBytes(), jobSettings.sizes())) {
-      // Only the byte ranges of large documents are read before the commit; the rest are read once,
-      // by the commit's write.
+    selection.gone().forEach(outcome::removed);
+    report.count("removed", selection.gone().size());
+    return outcome;
+  }
+
+  /** The steps that read, write and publish, on one pipeline and one writer. */
+  private final class Steps {
+    private final JobArguments args;
+    private final SourcePlan plan;
+    private final IcebergTables tables;
+    private final ParagraphPipeline pipeline;
+    private final DocumentWriter writer;
+    private final RunOutcome outcome;
+    private final RunReport report;
+    private final String runId;
+
+    Steps(
+        JobArguments args,
+        SourcePlan plan,
+        IcebergTables tables,
+        ParagraphPipeline pipeline,
+        DocumentWriter writer,
+        RunOutcome outcome,
+        RunReport report) {
+      this.args = args;
+      this.plan = plan;
+      this.tables = tables;
+      this.pipeline = pipeline;
+      this.writer = writer;
+      this.outcome = outcome;
+      this.report = report;
+      this.runId = report.runId();
+    }
+
+    /**
+     * Validates the byte ranges of large documents (the rest are read once, by the commit's write),
+     * then writes every document's staged output and rows and commits the rows in one commit;
+     * classifies each document by what its read found, and returns those findings.
+     */
+    Map<String, DocumentSummary> readWriteAndCommit(List<SourceDocument> toRead) {
       stage(report, "validate_ranges", () -> pipeline.validate(toRead));
       report.count("ranged_documents", pipeline.rangedDocuments().size());
       Failpoint.hit("validate.after", 0, runId);
@@ -228,6 +318,14 @@ public final class JobRunner {
       for (SourceDocument d : toRead) {
         outcome.classify(d, summaries.get(d.getDocId()), writer, report);
       }
+      return summaries;
+    }
+
+    /** Joins ranged documents' parts and publishes the documents, after the rows' commit. */
+    void publish(
+        Map<String, DocumentSummary> summaries,
+        Set<String> previouslyRejected,
+        Configuration conf) {
       stage(
           report,
           "publish_documents",
@@ -237,30 +335,42 @@ public final class JobRunner {
             Failpoint.hit("publish.after", 0, runId);
             return null;
           });
-      if (!outcome.ledgerRows().isEmpty()) {
-        stage(
-            report,
-            "commit_ledger",
-            () -> {
-              List<String> ids = outcome.ledgerRows().stream().map(r -> r.getString(0)).toList();
-              List<DataFile> written =
-                  tables.documentFiles(args.documentsTable(), outcome.ledgerRows(), runId);
-              commit(report, tables, args.documentsTable(), written, ids, () -> {});
-              return null;
-            });
-      }
-    } finally {
-      try {
-        writer.cleanStaging(conf);
-      } catch (IOException e) {
-        LOG.warn("Cannot clean staging {}: {}", writer.stagingRoot(), e.toString());
-      }
     }
+
+    /** Records the run's documents in the ledger, last: what it does not record is redone. */
+    void commitLedger() {
+      if (outcome.ledgerRows().isEmpty()) {
+        return;
+      }
+      stage(
+          report,
+          "commit_ledger",
+          () -> {
+            List<String> ids = outcome.ledgerRows().stream().map(r -> r.getString(0)).toList();
+            List<DataFile> written =
+                tables.documentFiles(args.documentsTable(), outcome.ledgerRows(), runId);
+            commit(report, tables, args.documentsTable(), written, ids, () -> {});
+            return null;
+          });
+    }
+  }
+
+  private static void cleanStaging(DocumentWriter writer, Configuration conf) {
+    try {
+      writer.cleanStaging(conf);
+    } catch (IOException e) {
+      LOG.warn("Cannot clean staging {}: {}", writer.stagingRoot(), e.toString());
+    }
+  }
+
+  /** Counts and logs the result; fails the run when --fail_on_reject and any was rejected. */
+  private static void finish(
+      JobArguments args, RunOutcome outcome, long skipped, RunReport report) {
     report.count("processed", outcome.processed());
     report.count("rejected", report.rejected().size());
     LOG.info(
         "Run {}: {} processed, {} paragraphs, {} rejected, {} unchanged",
-        runId,
+        report.runId(),
         outcome.processed(),
         report.count("paragraphs"),
         report.count("rejected"),
@@ -269,7 +379,7 @@ public final class JobRunner {
       RunReport.Problem first = report.rejected().get(0);
       throw new JobFailedException(
           "Run "
-              + runId
+              + report.runId()
               + " rejected "
               + report.rejected().size()
               + " document(s) with --fail_on_reject true, first "

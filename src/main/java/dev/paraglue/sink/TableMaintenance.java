@@ -85,29 +85,8 @@ public final class TableMaintenance {
     Table t = load(table);
     long deleteFilesBefore = deleteFiles(t);
     SparkActions actions = SparkActions.get(spark);
-    RewriteDataFiles.Result data =
-        actions
-            .rewriteDataFiles(t)
-            .binPack()
-            // Any file with a delete is rewritten (the deletes applied), and any two small files
-            // of a partition are packed together: many small runs leave many small files.
-            .option("delete-file-threshold", "1")
-            .option("min-input-files", "2")
-            // The new files get a sequence number above every delete, so the deletes they absorbed
-            // no longer apply to anything (Iceberg drops most of them as dangling). A run's deletes
-            // committed meanwhile against the old files fail that file group instead, left for
-            // next time.
-            .option(RewriteDataFiles.USE_STARTING_SEQUENCE_NUMBER, "false")
-            .option(RewriteDataFiles.REMOVE_DANGLING_DELETES, "true")
-            .option(RewriteDataFiles.PARTIAL_PROGRESS_ENABLED, "true")
-            .execute();
-    t.refresh();
-    if (t.currentSnapshot() != null) {
-      actions.rewritePositionDeletes(t).execute();
-      t.refresh();
-      actions.removeDanglingDeleteFiles(t).execute();
-      t.refresh();
-    }
+    RewriteDataFiles.Result data = compactDataFiles(actions, t);
+    compactDeleteFiles(actions, t);
     RewriteManifests.Result manifests = actions.rewriteManifests(t).execute();
     t.refresh();
     ExpireSnapshots.Result expired =
@@ -136,6 +115,38 @@ public final class TableMaintenance {
     LOG.info("Maintained {}", outcome.summary());
     spark.sql("REFRESH TABLE " + table);
     return outcome;
+  }
+
+  /** Bin-packs data files, applying their deletes. */
+  private static RewriteDataFiles.Result compactDataFiles(SparkActions actions, Table t) {
+    RewriteDataFiles.Result data =
+        actions
+            .rewriteDataFiles(t)
+            .binPack()
+            // Any file with a delete is rewritten (the deletes applied), and any two small files
+            // of a partition are packed together: many small runs leave many small files.
+            .option("delete-file-threshold", "1")
+            .option("min-input-files", "2")
+            // The new files get a sequence number above every delete, so the deletes they absorbed
+            // no longer apply to anything (Iceberg drops most of them as dangling). A run's deletes
+            // committed meanwhile against the old files fail that file group instead, left for
+            // next time.
+            .option(RewriteDataFiles.USE_STARTING_SEQUENCE_NUMBER, "false")
+            .option(RewriteDataFiles.REMOVE_DANGLING_DELETES, "true")
+            .option(RewriteDataFiles.PARTIAL_PROGRESS_ENABLED, "true")
+            .execute();
+    t.refresh();
+    return data;
+  }
+
+  /** Compacts the delete files left and drops those that apply to nothing. */
+  private static void compactDeleteFiles(SparkActions actions, Table t) {
+    if (t.currentSnapshot() != null) {
+      actions.rewritePositionDeletes(t).execute();
+      t.refresh();
+      actions.removeDanglingDeleteFiles(t).execute();
+      t.refresh();
+    }
   }
 
   private Table load(String table) {

@@ -1292,14 +1292,18 @@ class ParagraphJobIT {
     }
   }
 
+  /** The modification time the next {@link #put} gives its file: fixed, one second apart. */
+  private static final java.util.concurrent.atomic.AtomicLong NEXT_MODIFIED =
+      new java.util.concurrent.atomic.AtomicLong(
+          Instant.parse("2026-11-01T00:00:00Z").toEpochMilli());
+
   static void put(Path p, byte[] content) throws IOException {
     Files.createDirectories(p.getParent());
     Files.write(p, content);
-    // Ledger comparisons use the modification time: make a rewrite visible even within a second.
+    // Ledger comparisons use the modification time: each write gets its own whole second, so a
+    // rewrite is visible even where file times have one-second resolution, and runs repeat.
     Files.setLastModifiedTime(
-        p,
-        java.nio.file.attribute.FileTime.fromMillis(
-            System.currentTimeMillis() + (long) (Math.random() * 1000)));
+        p, java.nio.file.attribute.FileTime.fromMillis(NEXT_MODIFIED.addAndGet(1000)));
   }
 
   static byte[] gzip(byte[] b) throws IOException {

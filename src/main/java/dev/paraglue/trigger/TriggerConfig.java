@@ -1,5 +1,6 @@
 package dev.paraglue.trigger;
 
+import dev.paraglue.lambda.StackVariables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,11 +22,11 @@ public record TriggerConfig(
     int maxKeysPerRun) {
 
   public static final String JOB_NAME = "PARAGLUE_JOB_NAME";
-  public static final String SOURCE_TABLE = "PARAGLUE_SOURCE_TABLE";
-  public static final String SOURCE_PREFIX = "PARAGLUE_SOURCE_PREFIX";
+  public static final String SOURCE_TABLE = StackVariables.SOURCE_TABLE;
+  public static final String SOURCE_PREFIX = StackVariables.SOURCE_PREFIX;
   public static final String SUFFIXES = "PARAGLUE_SUFFIXES";
   public static final String SUFFIXES_DEFAULT = ".txt,.md,.text,.gz,.bz2";
-  public static final String OUTPUT_PREFIX = "PARAGLUE_OUTPUT_PREFIX";
+  public static final String OUTPUT_PREFIX = StackVariables.OUTPUT_PREFIX;
   public static final String MANIFEST_PREFIX = "PARAGLUE_MANIFEST_PREFIX";
   public static final String MAX_KEYS_PER_RUN = "PARAGLUE_MAX_KEYS_PER_RUN";
   public static final int MAX_KEYS_PER_RUN_DEFAULT = 100;

@@ -1,5 +1,6 @@
-package dev.paraglue.trigger;
+package dev.paraglue.local;
 
+import dev.paraglue.lambda.BlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.paraglue.trigger;
+package dev.paraglue.lambda;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,11 @@
-package dev.paraglue.trigger;
+package dev.paraglue.notifications;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paraglue.lambda.JsonLog;
+import dev.paraglue.lambda.Memo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

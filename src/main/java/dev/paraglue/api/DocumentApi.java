@@ -1,4 +1,4 @@
-package dev.paraglue.trigger;
+package dev.paraglue.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -9,6 +9,10 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paraglue.lambda.BlobStore;
+import dev.paraglue.lambda.JsonLog;
+import dev.paraglue.lambda.Memo;
+import dev.paraglue.lambda.S3BlobStore;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
@@ -64,11 +68,11 @@ public final class DocumentApi implements RequestStreamHandler {
   private static final String JSON_TYPE = "application/json";
 
   /** The serializers the Java Lambda runtime uses for these classes. */
-  static final PojoSerializer<APIGatewayV2HTTPEvent> EVENTS =
+  public static final PojoSerializer<APIGatewayV2HTTPEvent> EVENTS =
       LambdaEventSerializers.serializerFor(
           APIGatewayV2HTTPEvent.class, DocumentApi.class.getClassLoader());
 
-  static final PojoSerializer<APIGatewayV2HTTPResponse> RESPONSES =
+  public static final PojoSerializer<APIGatewayV2HTTPResponse> RESPONSES =
       LambdaEventSerializers.serializerFor(
           APIGatewayV2HTTPResponse.class, DocumentApi.class.getClassLoader());
 

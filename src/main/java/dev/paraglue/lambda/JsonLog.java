@@ -1,4 +1,4 @@
-package dev.paraglue.trigger;
+package dev.paraglue.lambda;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,19 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One JSON object per log line (what CloudWatch Logs Insights reads): milestones and counts. */
-final class JsonLog {
+public final class JsonLog {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final PrintStream out;
 
-  JsonLog(PrintStream out) {
+  public JsonLog(PrintStream out) {
     this.out = out;
   }
 
-  void info(String event, Object... keyValues) {
+  public void info(String event, Object... keyValues) {
     write("INFO", event, keyValues);
   }
 
-  void warn(String event, Object... keyValues) {
+  public void warn(String event, Object... keyValues) {
     write("WARN", event, keyValues);
   }
 

@@ -266,6 +266,9 @@ public final class JobRunner {
         LOG.warn("Cannot clean staging {}: {}", writer.stagingRoot(), e.toString());
       }
     }
+    if (!plan.takenManifests().isEmpty()) {
+      report.count("manifests_retired", plan.retireTakenManifests(conf));
+    }
     report.count("processed", outcome.processed());
     report.count("rejected", report.rejected().size());
     LOG.info(

@@ -131,32 +131,51 @@ class TemplateTest {
   }
 
   @Test
-  void notification_firesOnlyForCreatedObjectsUnderTheRawPrefix_withAcceptedSuffixes() {
+  void notification_sendsCreatedAndRemovedObjectsUnderTheRawPrefix_toTheQueue() {
     JsonNode configs =
         template.at(
-            "/Resources/DocumentsBucket/Properties/NotificationConfiguration/LambdaConfigurations");
-    assertThat(configs.size()).isEqualTo(5);
-    Set<String> suffixes = new HashSet<>();
-    for (JsonNode c : configs) {
-      assertThat(c.get("Event").asText()).isEqualTo("s3:ObjectCreated:*");
-      JsonNode rules = c.at("/Filter/S3Key/Rules");
-      assertThat(rules.get(0).get("Name").asText()).isEqualTo("prefix");
-      assertThat(rules.get(0).get("Value").get("Ref").asText()).isEqualTo("RawPrefix");
-      suffixes.add(rules.get(1).get("Value").asText());
-    }
+            "/Resources/DocumentsBucket/Properties/NotificationConfiguration/QueueConfigurations");
+    assertThat(template.at("/Resources/DocumentsBucket/Properties/NotificationConfiguration"))
+        .hasSize(1);
     String env =
         template
             .at("/Resources/TriggerFunction/Properties/Environment/Variables/PARAGLUE_SUFFIXES")
             .asText();
-    assertThat(suffixes).containsExactlyInAnyOrder(env.split(","));
+    Set<String> pairs = new HashSet<>();
+    for (JsonNode c : configs) {
+      assertThat(c.at("/Queue/Fn::GetAtt/0").asText()).isEqualTo("UploadsQueue");
+      JsonNode rules = c.at("/Filter/S3Key/Rules");
+      assertThat(rules.get(0).get("Name").asText()).isEqualTo("prefix");
+      assertThat(rules.get(0).get("Value").get("Ref").asText()).isEqualTo("RawPrefix");
+      pairs.add(c.get("Event").asText() + " " + rules.get(1).get("Value").asText());
+    }
+    Set<String> expected = new HashSet<>();
+    for (String suffix : env.split(",")) {
+      expected.add("s3:ObjectCreated:* " + suffix);
+      expected.add("s3:ObjectRemoved:* " + suffix);
+    }
+    assertThat(pairs).isEqualTo(expected);
+    assertThat(configs).hasSize(expected.size());
+    // S3 checks that it may send to the queue when the notification is set: the policy first.
+    assertThat(template.at("/Resources/DocumentsBucket/DependsOn").toString())
+        .contains("UploadsQueuePolicy");
+    JsonNode allow =
+        template.at("/Resources/UploadsQueuePolicy/Properties/PolicyDocument/Statement/0");
+    assertThat(allow.at("/Principal/Service").asText()).isEqualTo("s3.amazonaws.com");
+    assertThat(allow.get("Action").asText()).isEqualTo("sqs:SendMessage");
+    assertThat(allow.at("/Condition/ArnLike/aws:SourceArn/Fn::Sub").asText())
+        .endsWith(":s3:::${BucketName}");
+    // Nothing invokes the trigger but the queue.
+    assertThat(template.at("/Resources/TriggerPermission").isMissingNode()).isTrue();
+
     // An existing bucket gets the same notifications through the custom resource, and only then.
     assertThat(template.at("/Resources/DocumentsBucket/Condition").asText())
         .isEqualTo("CreatesBucket");
     JsonNode existing = template.at("/Resources/ExistingBucketNotifications");
     assertThat(existing.path("Condition").asText()).isEqualTo("UsesExistingBucket");
     assertThat(existing.at("/Properties/Prefix/Ref").asText()).isEqualTo("RawPrefix");
-    assertThat(existing.at("/Properties/FunctionArn/Fn::GetAtt/0").asText())
-        .isEqualTo("TriggerFunction");
+    assertThat(existing.at("/Properties/QueueArn/Fn::GetAtt/0").asText()).isEqualTo("UploadsQueue");
+    assertThat(existing.at("/DependsOn").toString()).contains("UploadsQueuePolicy");
     List<String> existingSuffixes = new ArrayList<>();
     existing.at("/Properties/Suffixes").forEach(n -> existingSuffixes.add(n.asText()));
     assertThat(existingSuffixes).containsExactlyInAnyOrder(env.split(","));
@@ -176,6 +195,40 @@ class TemplateTest {
                     "/Resources/TriggerFunction/Properties/Environment/Variables/PARAGLUE_OUTPUT_PREFIX")
                 .isMissingNode())
         .isFalse();
+  }
+
+  @Test
+  void queue_batchesForTheTrigger_withADeadLetterQueue_andAVisibilityTimeoutPastSixInvocations() {
+    JsonNode queue = template.at("/Resources/UploadsQueue/Properties");
+    JsonNode redrive = queue.get("RedrivePolicy");
+    assertThat(redrive.at("/deadLetterTargetArn/Fn::GetAtt/0").asText())
+        .isEqualTo("UploadsDeadLetterQueue");
+    assertThat(redrive.get("maxReceiveCount").asInt()).isBetween(3, 10);
+    assertThat(template.at("/Resources/UploadsDeadLetterQueue/Type").asText())
+        .isEqualTo("AWS::SQS::Queue");
+    int timeout = template.at("/Resources/TriggerFunction/Properties/Timeout").asInt();
+    int maxWindow = template.at("/Parameters/BatchWindowSeconds/MaxValue").asInt();
+    // AWS's rule for SQS event sources: at least six times the function's timeout (and, when
+    // batching, the window on top).
+    assertThat(queue.get("VisibilityTimeout").asInt())
+        .isGreaterThanOrEqualTo(6 * timeout + maxWindow);
+
+    JsonNode mapping = template.at("/Resources/TriggerEventSource");
+    assertThat(mapping.get("Type").asText()).isEqualTo("AWS::Lambda::EventSourceMapping");
+    JsonNode p = mapping.get("Properties");
+    assertThat(p.at("/EventSourceArn/Fn::GetAtt/0").asText()).isEqualTo("UploadsQueue");
+    assertThat(p.at("/FunctionName/Ref").asText()).isEqualTo("TriggerFunction");
+    assertThat(p.get("BatchSize").asInt()).isEqualTo(10_000);
+    assertThat(p.at("/MaximumBatchingWindowInSeconds/Ref").asText())
+        .isEqualTo("BatchWindowSeconds");
+    assertThat(template.at("/Parameters/BatchWindowSeconds/Default").asInt()).isEqualTo(60);
+    assertThat(p.get("FunctionResponseTypes").toString())
+        .isEqualTo("[\"ReportBatchItemFailures\"]");
+
+    List<JsonNode> nodes = new ArrayList<>();
+    walk(template.at("/Resources/TriggerRole/Properties/Policies"), nodes);
+    assertThat(nodes.toString())
+        .contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
   }
 
   @Test

@@ -232,6 +232,28 @@ class TemplateTest {
   }
 
   @Test
+  void coalescedRuns_theTriggerSeesWaitingRuns_andTheJobRetiresOnlyPendingManifests() {
+    JsonNode env = template.at("/Resources/TriggerFunction/Properties/Environment/Variables");
+    assertThat(env.at("/PARAGLUE_PENDING_PREFIX/Fn::Sub").asText())
+        .isEqualTo("s3://${BucketName}/${ManifestPrefix}pending/");
+    List<JsonNode> trigger = new ArrayList<>();
+    walk(template.at("/Resources/TriggerRole/Properties/Policies"), trigger);
+    assertThat(trigger.toString()).contains("glue:StartJobRun", "glue:GetJobRuns");
+    List<JsonNode> job = new ArrayList<>();
+    walk(template.at("/Resources/GlueJobRole/Properties/Policies"), job);
+    boolean retires = false;
+    for (JsonNode n : job) {
+      if (n.isObject() && "RetireTakenPendingManifests".equals(n.path("Sid").asText())) {
+        retires = true;
+        assertThat(n.get("Action").toString()).isEqualTo("[\"s3:DeleteObject\"]");
+        assertThat(n.at("/Resource/0/Fn::Sub").asText())
+            .endsWith(":s3:::${BucketName}/${ManifestPrefix}pending/*");
+      }
+    }
+    assertThat(retires).isTrue();
+  }
+
+  @Test
   void functionAndJob_pointAtClassesThatExist() throws ClassNotFoundException {
     String handler = template.at("/Resources/TriggerFunction/Properties/Handler").asText();
     assertThat(Class.forName(handler.substring(0, handler.indexOf("::")))).isNotNull();

@@ -284,7 +284,10 @@ class TemplateTest {
     // Exactly the routes DocumentApi answers; nothing else reaches the function.
     assertThat(routes)
         .containsExactlyInAnyOrder(
-            "POST /documents", "GET /documents/{doc_id}", "GET /documents/{doc_id}/paragraphs");
+            "POST /documents",
+            "GET /documents/{doc_id}",
+            "GET /documents/{doc_id}/paragraphs",
+            "DELETE /documents/{doc_id}");
     JsonNode stage = resources.at("/ApiStage/Properties");
     assertThat(stage.at("/DefaultRouteSettings/ThrottlingRateLimit/Ref").asText())
         .isEqualTo("ApiRateLimit");
@@ -297,12 +300,15 @@ class TemplateTest {
     String handler = resources.at("/ApiFunction/Properties/Handler").asText();
     assertThat(Class.forName(handler.substring(0, handler.indexOf("::")))).isNotNull();
 
-    // The API may write submissions only, never results, the warehouse or other raw keys.
+    // The API may write and delete submissions only, never results, the warehouse or other raw
+    // keys.
     List<JsonNode> nodes = new ArrayList<>();
     walk(resources.at("/ApiRole/Properties/Policies"), nodes);
     int puts = 0;
     for (JsonNode n : nodes) {
-      if (n.isObject() && n.has("Action") && n.get("Action").toString().contains("s3:PutObject")) {
+      if (n.isObject()
+          && n.has("Action")
+          && n.get("Action").toString().matches(".*s3:(PutObject|DeleteObject).*")) {
         puts++;
         assertThat(n.get("Resource")).hasSize(1);
         assertThat(n.get("Resource").get(0).get("Fn::Sub").asText())

@@ -20,6 +20,9 @@ public interface BlobStore {
 
   boolean exists(String uri);
 
+  /** Deletes an object; true when there was one. */
+  boolean delete(String uri);
+
   /** An object longer than a reader accepts. */
   final class TooLargeException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -68,6 +68,14 @@ public final class S3BlobStore implements BlobStore {
   }
 
   @Override
+  public boolean delete(String uri) {
+    boolean existed = exists(uri);
+    Address a = Address.of(uri);
+    s3.deleteObject(b -> b.bucket(a.bucket()).key(a.key()));
+    return existed;
+  }
+
+  @Override
   public boolean exists(String uri) {
     Address a = Address.of(uri);
     try {

@@ -56,6 +56,15 @@ public final class LocalBlobStore implements BlobStore {
   }
 
   @Override
+  public boolean delete(String uri) {
+    try {
+      return Files.deleteIfExists(path(uri));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public boolean exists(String uri) {
     return Files.isRegularFile(path(uri));
   }

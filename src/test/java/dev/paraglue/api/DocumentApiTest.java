@@ -206,6 +206,37 @@ class DocumentApiTest {
     assertThat(call(post("x".repeat(64))).status()).as("exactly at the limit").isEqualTo(202);
   }
 
+  private static ObjectNode delete(String id) throws IOException {
+    ObjectNode e = get(id, false);
+    e.put("routeKey", "DELETE /documents/{doc_id}");
+    ((ObjectNode) e.get("requestContext").get("http")).put("method", "DELETE");
+    return e;
+  }
+
+  @Test
+  void delete_removesTheSubmittedSource_answers202_andAfterTheRunGetAnswers404()
+      throws IOException {
+    ApiDocument d = submitted(call(post("to be removed\n")));
+    processed(d);
+    Path source = Path.of(URI.create(config.sourceUri(d)));
+    Path result = Path.of(URI.create(config.resultUri(d)));
+
+    Answer deleted = call(delete(d.id()));
+    assertThat(deleted.status()).isEqualTo(202);
+    assertThat(deleted.json().path("status").asText()).isEqualTo("removing");
+    assertThat(source).doesNotExist();
+    assertThat(stored()).isEmpty();
+    // Until the removal's run: the published document is still served; deleting again is 202.
+    assertThat(call(get(d.id(), false)).status()).isEqualTo(200);
+    assertThat(call(delete(d.id())).status()).isEqualTo(202);
+
+    Files.delete(result); // what the run that the removal event starts does
+    assertThat(call(get(d.id(), false)).status()).isEqualTo(404);
+    assertThat(call(delete(d.id())).status()).isEqualTo(404);
+    assertThat(call(delete("../../etc/passwd")).status()).isEqualTo(400);
+    assertThat(logs.toString(UTF_8)).contains("document_deleted").doesNotContain("to be removed");
+  }
+
   @Test
   void get_isPendingUntilTheJobPublishes_thenTheReassembledText() throws IOException {
     ApiDocument d = submitted(call(post("  Indented first,\r\nsecond line  \n \t\n\n段落二\n")));
@@ -301,7 +332,7 @@ class DocumentApiTest {
     assertThat(call(none).status()).isEqualTo(400);
 
     ObjectNode other = event("api-get.json");
-    other.put("routeKey", "DELETE /documents/{doc_id}");
+    other.put("routeKey", "PUT /documents/{doc_id}");
     assertThat(call(other).status()).isEqualTo(404);
   }
 
@@ -322,6 +353,11 @@ class DocumentApiTest {
           @Override
           public boolean exists(String uri) {
             return false;
+          }
+
+          @Override
+          public boolean delete(String uri) {
+            throw new IllegalStateException("Access Denied (Service: S3, Status Code: 403)");
           }
         };
     DocumentApi failing = api(config, broken);

@@ -392,5 +392,15 @@ class TriggerToJobIT {
                 .path("statusCode")
                 .asInt())
         .isEqualTo(404);
+    // DELETE: the source goes at once (202); its removal event's run removes the rest; then 404.
+    assertThat(call(api, "DELETE /documents/{doc_id}", okId, null).path("statusCode").asInt())
+        .isEqualTo(202);
+    assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET).prefix(okKey)).contents()).isEmpty();
+    RunResult removal =
+        runJob(
+            startArguments(env, notification("ObjectRemoved:Delete", List.of(okKey))), "jr_api_rm");
+    assertThat(removal.report().get().count("removed")).as(removal.message()).isEqualTo(1);
+    assertThat(call(api, "GET /documents/{doc_id}", okId, null).path("statusCode").asInt())
+        .isEqualTo(404);
   }
 }

@@ -254,6 +254,62 @@ class TemplateTest {
   }
 
   @Test
+  void someoneIsTold_ofDeadLetters_failedRuns_triggerErrors_andLag_onTheDashboardToo() {
+    JsonNode r = template.get("Resources");
+    assertThat(r.at("/AlarmTopic/Type").asText()).isEqualTo("AWS::SNS::Topic");
+    assertThat(r.at("/AlarmEmailSubscription/Condition").asText()).isEqualTo("HasAlarmEmail");
+    assertThat(r.at("/AlarmEmailSubscription/Properties/Endpoint/Ref").asText())
+        .isEqualTo("AlarmEmail");
+    assertThat(template.at("/Parameters/AlarmEmail/Default").asText()).isEmpty();
+
+    Map<String, String> watched = new java.util.TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+        JsonNode p = e.getValue().get("Properties");
+        assertThat(p.at("/AlarmActions/0/Ref").asText()).as(e.getKey()).isEqualTo("AlarmTopic");
+        watched.put(e.getKey(), p.get("Namespace").asText() + " " + p.get("MetricName").asText());
+      }
+    }
+    assertThat(watched)
+        .containsEntry("DeadLetterAlarm", "AWS/SQS ApproximateNumberOfMessagesVisible")
+        .containsEntry("TriggerErrorsAlarm", "AWS/Lambda Errors")
+        .containsEntry("TriggerFailuresAlarm", "paraglue Failures")
+        .containsEntry("UploadLagAlarm", "AWS/SQS ApproximateAgeOfOldestMessage");
+    assertThat(r.at("/DeadLetterAlarm/Properties/Dimensions/0/Value/Fn::GetAtt/0").asText())
+        .isEqualTo("UploadsDeadLetterQueue");
+    assertThat(r.at("/DeadLetterAlarm/Properties/Threshold").asInt()).isZero();
+    assertThat(r.at("/UploadLagAlarm/Properties/Threshold/Ref").asText())
+        .isEqualTo("LagAlarmSeconds");
+
+    // Glue runs that fail or time out: EventBridge's Glue Job State Change, to the topic.
+    JsonNode rule = r.at("/GlueRunFailedRule/Properties");
+    assertThat(rule.at("/EventPattern/source/0").asText()).isEqualTo("aws.glue");
+    assertThat(rule.at("/EventPattern/detail-type/0").asText()).isEqualTo("Glue Job State Change");
+    assertThat(rule.at("/EventPattern/detail/jobName/0/Ref").asText()).isEqualTo("JobName");
+    assertThat(rule.at("/EventPattern/detail/state").toString())
+        .contains("FAILED", "TIMEOUT", "ERROR");
+    assertThat(rule.at("/Targets/0/Arn/Ref").asText()).isEqualTo("AlarmTopic");
+    assertThat(
+            r.at("/AlarmTopicPolicy/Properties/PolicyDocument/Statement/0/Principal/Service")
+                .asText())
+        .isEqualTo("events.amazonaws.com");
+
+    // The dashboard shows the trigger's metrics (the names it writes), the queues and the alarms.
+    String body = r.at("/Dashboard/Properties/DashboardBody/Fn::Sub").asText();
+    assertThat(body)
+        .contains(
+            "EventsReceived",
+            "EventsIgnored",
+            "RunsStarted",
+            "RunsCoalesced",
+            "Throttles",
+            "Failures",
+            "${UploadsDeadLetterQueue.QueueName}",
+            "${DeadLetterAlarm.Arn}");
+  }
+
+  @Test
   void functionAndJob_pointAtClassesThatExist() throws ClassNotFoundException {
     String handler = template.at("/Resources/TriggerFunction/Properties/Handler").asText();
     assertThat(Class.forName(handler.substring(0, handler.indexOf("::")))).isNotNull();

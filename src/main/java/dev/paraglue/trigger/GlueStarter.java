@@ -3,6 +3,7 @@ package dev.paraglue.trigger;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -34,6 +35,7 @@ public final class GlueStarter implements JobStarter {
   }
 
   private final GlueClient glue;
+  private final AtomicLong throttles = new AtomicLong();
   private final LongSupplier clock;
   private final Sleeper sleeper;
 
@@ -78,6 +80,11 @@ public final class GlueStarter implements JobStarter {
         deadlineMillis);
   }
 
+  @Override
+  public long throttles() {
+    return throttles.get();
+  }
+
   /** Calls Glue, retrying what waiting can help while the invocation has time left. */
   private <T> T retrying(String what, Supplier<T> call, long deadlineMillis) {
     for (int attempt = 1; ; attempt++) {
@@ -91,6 +98,11 @@ public final class GlueStarter implements JobStarter {
                 || "InternalServiceException".equals(code)
                 || e.statusCode() >= 500
                 || e.isThrottlingException();
+        if ("ThrottlingException".equals(code)
+            || "ConcurrentRunsExceededException".equals(code)
+            || e.isThrottlingException()) {
+          throttles.incrementAndGet();
+        }
         String why = (code == null ? "HTTP " + e.statusCode() : code);
         if (!retryable || !sleepBeforeRetry(attempt, deadlineMillis)) {
           throw new JobStarter.StartException(

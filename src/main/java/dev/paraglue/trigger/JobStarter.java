@@ -13,6 +13,11 @@ public interface JobStarter {
    * coalescing trigger then starts none, as that run will take the pending manifests. The dry run
    * sees none.
    */
+  /** Glue's throttling answers met so far (retried or not); the trigger reports them. */
+  default long throttles() {
+    return 0;
+  }
+
   default Optional<String> waitingRun(String jobName, long deadlineMillis) {
     return Optional.empty();
   }

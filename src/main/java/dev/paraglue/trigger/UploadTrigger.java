@@ -114,6 +114,8 @@ public final class UploadTrigger implements RequestStreamHandler {
       ignored.add(Map.of("key", i.uri(), "reason", i.reason()));
     }
     String failure = null;
+    // The starter (and its Glue client) is built only when a run is to be started.
+    long throttlesBefore = plan.runs().isEmpty() ? 0 : starter.get().throttles();
     for (RunPlanner.PlannedRun run : plan.runs()) {
       try {
         Map<String, Object> done = startOrCoalesce(cfg, run, deadlineMillis);
@@ -148,6 +150,18 @@ public final class UploadTrigger implements RequestStreamHandler {
         coalesced.size(),
         "unreadable_messages",
         batch.unreadableMessages().size());
+    Map<String, Long> metrics = new LinkedHashMap<>();
+    metrics.put("EventsReceived", (long) batch.events().size());
+    metrics.put("EventsIgnored", (long) plan.ignored().size());
+    metrics.put("RunsStarted", (long) runs.size());
+    metrics.put("RunsCoalesced", (long) coalesced.size());
+    metrics.put(
+        "Throttles", plan.runs().isEmpty() ? 0 : starter.get().throttles() - throttlesBefore);
+    metrics.put(
+        "Failures",
+        (long) (plan.runs().size() - runs.size() - coalesced.size())
+            + batch.unreadableMessages().size());
+    log.metrics("trigger", metrics);
     if (batch.shape() == EventBatch.Shape.SQS) {
       response.put("batchItemFailures", batchResponse(failedMessages).getBatchItemFailures());
     } else if (failure != null) {

@@ -69,7 +69,7 @@ class UploadTriggerTest {
         TriggerConfig.fromEnvironment(env),
         new GlueStarter(glue.client(), now::get, now::addAndGet),
         manifests::put,
-        new JsonLog(new PrintStream(logs, true, StandardCharsets.UTF_8)));
+        new JsonLog(new PrintStream(logs, true, StandardCharsets.UTF_8), now::get));
   }
 
   private static byte[] event(String name) throws IOException {
@@ -209,6 +209,51 @@ class UploadTriggerTest {
                     .isEqualTo("s3://paraglue-demo/manifests/pending/"));
     assertThat(logs.toString(StandardCharsets.UTF_8))
         .contains("\"event\":\"run_coalesced\"", "\"waiting_run_id\":\"jr_2\"");
+  }
+
+  /** The log's embedded-metric-format lines, as CloudWatch reads them. */
+  private List<JsonNode> metricLines() throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : logs.toString(StandardCharsets.UTF_8).split("\n")) {
+      JsonNode n = JSON.readTree(line);
+      if (n.has("_aws")) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyInvocation_reportsItsCountsAsEmbeddedMetrics() throws IOException {
+    glue.answer(FakeGlue.Answer.THROTTLE, FakeGlue.Answer.CONCURRENT);
+    handle(env(), event("s3-put.json"));
+    handle(env(), event("sqs-s3.json"));
+
+    List<JsonNode> lines = metricLines();
+    assertThat(lines).hasSize(2);
+    JsonNode directive = lines.get(0).at("/_aws/CloudWatchMetrics/0");
+    assertThat(directive.get("Namespace").asText()).isEqualTo("paraglue");
+    assertThat(directive.get("Dimensions").toString()).isEqualTo("[[\"Function\"]]");
+    List<String> names = new ArrayList<>();
+    directive.get("Metrics").forEach(m -> names.add(m.get("Name").asText()));
+    assertThat(names)
+        .containsExactly(
+            "EventsReceived",
+            "EventsIgnored",
+            "RunsStarted",
+            "RunsCoalesced",
+            "Throttles",
+            "Failures");
+    assertThat(lines.get(0).at("/_aws/Timestamp").asLong()).isEqualTo(now.get());
+    JsonNode first = lines.get(0);
+    assertThat(first.get("Function").asText()).isEqualTo("trigger");
+    assertThat(first.get("EventsReceived").asLong()).isEqualTo(3);
+    assertThat(first.get("RunsStarted").asLong()).isEqualTo(1);
+    assertThat(first.get("Throttles").asLong()).isEqualTo(2);
+    assertThat(first.get("Failures").asLong()).isZero();
+    JsonNode second = lines.get(1);
+    assertThat(second.get("Throttles").asLong()).isZero();
+    assertThat(second.get("Failures").asLong()).as("the unreadable message").isEqualTo(1);
   }
 
   @Test

@@ -106,7 +106,8 @@ public final class UploadsSimulation {
         Run r = runs.get(listed);
         // Each run's start-up is drawn once, from its own seed: the same however often we look.
         double startup =
-            STARTUP_MIN_S + new Random(1_000L + listed).nextDouble() * (STARTUP_MAX_S - STARTUP_MIN_S);
+            STARTUP_MIN_S
+                + new Random(1_000L + listed).nextDouble() * (STARTUP_MAX_S - STARTUP_MIN_S);
         double at = Math.max(r.submitted, prevEnd) + startup;
         if (at > t) {
           return; // still waiting in Glue's queue, or starting
@@ -209,9 +210,8 @@ public final class UploadsSimulation {
         bytes += bodies.get(j).length() + 400; // the SQS record around the body
         j++;
       }
-      double at = j - i == BATCH_MESSAGES || j < arrivals.length && arrivals[j] <= closes
-          ? arrivals[j - 1]
-          : closes;
+      boolean full = j - i == BATCH_MESSAGES || j < arrivals.length && arrivals[j] <= closes;
+      double at = full ? arrivals[j - 1] : closes; // a full batch goes at once
       glue.now = at;
       glue.advance(at);
       byte[] event = sqsEvent(bodies.subList(i, j), i);

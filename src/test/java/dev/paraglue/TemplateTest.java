@@ -131,32 +131,51 @@ class TemplateTest {
   }
 
   @Test
-  void notification_firesOnlyForCreatedObjectsUnderTheRawPrefix_withAcceptedSuffixes() {
+  void notification_sendsCreatedAndRemovedObjectsUnderTheRawPrefix_toTheQueue() {
     JsonNode configs =
         template.at(
-            "/Resources/DocumentsBucket/Properties/NotificationConfiguration/LambdaConfigurations");
-    assertThat(configs.size()).isEqualTo(5);
-    Set<String> suffixes = new HashSet<>();
-    for (JsonNode c : configs) {
-      assertThat(c.get("Event").asText()).isEqualTo("s3:ObjectCreated:*");
-      JsonNode rules = c.at("/Filter/S3Key/Rules");
-      assertThat(rules.get(0).get("Name").asText()).isEqualTo("prefix");
-      assertThat(rules.get(0).get("Value").get("Ref").asText()).isEqualTo("RawPrefix");
-      suffixes.add(rules.get(1).get("Value").asText());
-    }
+            "/Resources/DocumentsBucket/Properties/NotificationConfiguration/QueueConfigurations");
+    assertThat(template.at("/Resources/DocumentsBucket/Properties/NotificationConfiguration"))
+        .hasSize(1);
     String env =
         template
             .at("/Resources/TriggerFunction/Properties/Environment/Variables/PARAGLUE_SUFFIXES")
             .asText();
-    assertThat(suffixes).containsExactlyInAnyOrder(env.split(","));
+    Set<String> pairs = new HashSet<>();
+    for (JsonNode c : configs) {
+      assertThat(c.at("/Queue/Fn::GetAtt/0").asText()).isEqualTo("UploadsQueue");
+      JsonNode rules = c.at("/Filter/S3Key/Rules");
+      assertThat(rules.get(0).get("Name").asText()).isEqualTo("prefix");
+      assertThat(rules.get(0).get("Value").get("Ref").asText()).isEqualTo("RawPrefix");
+      pairs.add(c.get("Event").asText() + " " + rules.get(1).get("Value").asText());
+    }
+    Set<String> expected = new HashSet<>();
+    for (String suffix : env.split(",")) {
+      expected.add("s3:ObjectCreated:* " + suffix);
+      expected.add("s3:ObjectRemoved:* " + suffix);
+    }
+    assertThat(pairs).isEqualTo(expected);
+    assertThat(configs).hasSize(expected.size());
+    // S3 checks that it may send to the queue when the notification is set: the policy first.
+    assertThat(template.at("/Resources/DocumentsBucket/DependsOn").toString())
+        .contains("UploadsQueuePolicy");
+    JsonNode allow =
+        template.at("/Resources/UploadsQueuePolicy/Properties/PolicyDocument/Statement/0");
+    assertThat(allow.at("/Principal/Service").asText()).isEqualTo("s3.amazonaws.com");
+    assertThat(allow.get("Action").asText()).isEqualTo("sqs:SendMessage");
+    assertThat(allow.at("/Condition/ArnLike/aws:SourceArn/Fn::Sub").asText())
+        .endsWith(":s3:::${BucketName}");
+    // Nothing invokes the trigger but the queue.
+    assertThat(template.at("/Resources/TriggerPermission").isMissingNode()).isTrue();
+
     // An existing bucket gets the same notifications through the custom resource, and only then.
     assertThat(template.at("/Resources/DocumentsBucket/Condition").asText())
         .isEqualTo("CreatesBucket");
     JsonNode existing = template.at("/Resources/ExistingBucketNotifications");
     assertThat(existing.path("Condition").asText()).isEqualTo("UsesExistingBucket");
     assertThat(existing.at("/Properties/Prefix/Ref").asText()).isEqualTo("RawPrefix");
-    assertThat(existing.at("/Properties/FunctionArn/Fn::GetAtt/0").asText())
-        .isEqualTo("TriggerFunction");
+    assertThat(existing.at("/Properties/QueueArn/Fn::GetAtt/0").asText()).isEqualTo("UploadsQueue");
+    assertThat(existing.at("/DependsOn").toString()).contains("UploadsQueuePolicy");
     List<String> existingSuffixes = new ArrayList<>();
     existing.at("/Properties/Suffixes").forEach(n -> existingSuffixes.add(n.asText()));
     assertThat(existingSuffixes).containsExactlyInAnyOrder(env.split(","));
@@ -176,6 +195,118 @@ class TemplateTest {
                     "/Resources/TriggerFunction/Properties/Environment/Variables/PARAGLUE_OUTPUT_PREFIX")
                 .isMissingNode())
         .isFalse();
+  }
+
+  @Test
+  void queue_batchesForTheTrigger_withADeadLetterQueue_andAVisibilityTimeoutPastSixInvocations() {
+    JsonNode queue = template.at("/Resources/UploadsQueue/Properties");
+    JsonNode redrive = queue.get("RedrivePolicy");
+    assertThat(redrive.at("/deadLetterTargetArn/Fn::GetAtt/0").asText())
+        .isEqualTo("UploadsDeadLetterQueue");
+    assertThat(redrive.get("maxReceiveCount").asInt()).isBetween(3, 10);
+    assertThat(template.at("/Resources/UploadsDeadLetterQueue/Type").asText())
+        .isEqualTo("AWS::SQS::Queue");
+    int timeout = template.at("/Resources/TriggerFunction/Properties/Timeout").asInt();
+    int maxWindow = template.at("/Parameters/BatchWindowSeconds/MaxValue").asInt();
+    // AWS's rule for SQS event sources: at least six times the function's timeout (and, when
+    // batching, the window on top).
+    assertThat(queue.get("VisibilityTimeout").asInt())
+        .isGreaterThanOrEqualTo(6 * timeout + maxWindow);
+
+    JsonNode mapping = template.at("/Resources/TriggerEventSource");
+    assertThat(mapping.get("Type").asText()).isEqualTo("AWS::Lambda::EventSourceMapping");
+    JsonNode p = mapping.get("Properties");
+    assertThat(p.at("/EventSourceArn/Fn::GetAtt/0").asText()).isEqualTo("UploadsQueue");
+    assertThat(p.at("/FunctionName/Ref").asText()).isEqualTo("TriggerFunction");
+    assertThat(p.get("BatchSize").asInt()).isEqualTo(10_000);
+    assertThat(p.at("/MaximumBatchingWindowInSeconds/Ref").asText())
+        .isEqualTo("BatchWindowSeconds");
+    assertThat(template.at("/Parameters/BatchWindowSeconds/Default").asInt()).isEqualTo(60);
+    assertThat(p.get("FunctionResponseTypes").toString())
+        .isEqualTo("[\"ReportBatchItemFailures\"]");
+
+    List<JsonNode> nodes = new ArrayList<>();
+    walk(template.at("/Resources/TriggerRole/Properties/Policies"), nodes);
+    assertThat(nodes.toString())
+        .contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
+  }
+
+  @Test
+  void coalescedRuns_theTriggerSeesWaitingRuns_andTheJobRetiresOnlyPendingManifests() {
+    JsonNode env = template.at("/Resources/TriggerFunction/Properties/Environment/Variables");
+    assertThat(env.at("/PARAGLUE_PENDING_PREFIX/Fn::Sub").asText())
+        .isEqualTo("s3://${BucketName}/${ManifestPrefix}pending/");
+    List<JsonNode> trigger = new ArrayList<>();
+    walk(template.at("/Resources/TriggerRole/Properties/Policies"), trigger);
+    assertThat(trigger.toString()).contains("glue:StartJobRun", "glue:GetJobRuns");
+    List<JsonNode> job = new ArrayList<>();
+    walk(template.at("/Resources/GlueJobRole/Properties/Policies"), job);
+    boolean retires = false;
+    for (JsonNode n : job) {
+      if (n.isObject() && "RetireTakenPendingManifests".equals(n.path("Sid").asText())) {
+        retires = true;
+        assertThat(n.get("Action").toString()).isEqualTo("[\"s3:DeleteObject\"]");
+        assertThat(n.at("/Resource/0/Fn::Sub").asText())
+            .endsWith(":s3:::${BucketName}/${ManifestPrefix}pending/*");
+      }
+    }
+    assertThat(retires).isTrue();
+  }
+
+  @Test
+  void someoneIsTold_ofDeadLetters_failedRuns_triggerErrors_andLag_onTheDashboardToo() {
+    JsonNode r = template.get("Resources");
+    assertThat(r.at("/AlarmTopic/Type").asText()).isEqualTo("AWS::SNS::Topic");
+    assertThat(r.at("/AlarmEmailSubscription/Condition").asText()).isEqualTo("HasAlarmEmail");
+    assertThat(r.at("/AlarmEmailSubscription/Properties/Endpoint/Ref").asText())
+        .isEqualTo("AlarmEmail");
+    assertThat(template.at("/Parameters/AlarmEmail/Default").asText()).isEmpty();
+
+    Map<String, String> watched = new java.util.TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+        JsonNode p = e.getValue().get("Properties");
+        assertThat(p.at("/AlarmActions/0/Ref").asText()).as(e.getKey()).isEqualTo("AlarmTopic");
+        watched.put(e.getKey(), p.get("Namespace").asText() + " " + p.get("MetricName").asText());
+      }
+    }
+    assertThat(watched)
+        .containsEntry("DeadLetterAlarm", "AWS/SQS ApproximateNumberOfMessagesVisible")
+        .containsEntry("TriggerErrorsAlarm", "AWS/Lambda Errors")
+        .containsEntry("TriggerFailuresAlarm", "paraglue Failures")
+        .containsEntry("UploadLagAlarm", "AWS/SQS ApproximateAgeOfOldestMessage");
+    assertThat(r.at("/DeadLetterAlarm/Properties/Dimensions/0/Value/Fn::GetAtt/0").asText())
+        .isEqualTo("UploadsDeadLetterQueue");
+    assertThat(r.at("/DeadLetterAlarm/Properties/Threshold").asInt()).isZero();
+    assertThat(r.at("/UploadLagAlarm/Properties/Threshold/Ref").asText())
+        .isEqualTo("LagAlarmSeconds");
+
+    // Glue runs that fail or time out: EventBridge's Glue Job State Change, to the topic.
+    JsonNode rule = r.at("/GlueRunFailedRule/Properties");
+    assertThat(rule.at("/EventPattern/source/0").asText()).isEqualTo("aws.glue");
+    assertThat(rule.at("/EventPattern/detail-type/0").asText()).isEqualTo("Glue Job State Change");
+    assertThat(rule.at("/EventPattern/detail/jobName/0/Ref").asText()).isEqualTo("JobName");
+    assertThat(rule.at("/EventPattern/detail/state").toString())
+        .contains("FAILED", "TIMEOUT", "ERROR");
+    assertThat(rule.at("/Targets/0/Arn/Ref").asText()).isEqualTo("AlarmTopic");
+    assertThat(
+            r.at("/AlarmTopicPolicy/Properties/PolicyDocument/Statement/0/Principal/Service")
+                .asText())
+        .isEqualTo("events.amazonaws.com");
+
+    // The dashboard shows the trigger's metrics (the names it writes), the queues and the alarms.
+    String body = r.at("/Dashboard/Properties/DashboardBody/Fn::Sub").asText();
+    assertThat(body)
+        .contains(
+            "EventsReceived",
+            "EventsIgnored",
+            "RunsStarted",
+            "RunsCoalesced",
+            "Throttles",
+            "Failures",
+            "${UploadsDeadLetterQueue.QueueName}",
+            "${DeadLetterAlarm.Arn}");
   }
 
   @Test
@@ -209,7 +340,10 @@ class TemplateTest {
     // Exactly the routes DocumentApi answers; nothing else reaches the function.
     assertThat(routes)
         .containsExactlyInAnyOrder(
-            "POST /documents", "GET /documents/{doc_id}", "GET /documents/{doc_id}/paragraphs");
+            "POST /documents",
+            "GET /documents/{doc_id}",
+            "GET /documents/{doc_id}/paragraphs",
+            "DELETE /documents/{doc_id}");
     JsonNode stage = resources.at("/ApiStage/Properties");
     assertThat(stage.at("/DefaultRouteSettings/ThrottlingRateLimit/Ref").asText())
         .isEqualTo("ApiRateLimit");
@@ -222,12 +356,15 @@ class TemplateTest {
     String handler = resources.at("/ApiFunction/Properties/Handler").asText();
     assertThat(Class.forName(handler.substring(0, handler.indexOf("::")))).isNotNull();
 
-    // The API may write submissions only, never results, the warehouse or other raw keys.
+    // The API may write and delete submissions only, never results, the warehouse or other raw
+    // keys.
     List<JsonNode> nodes = new ArrayList<>();
     walk(resources.at("/ApiRole/Properties/Policies"), nodes);
     int puts = 0;
     for (JsonNode n : nodes) {
-      if (n.isObject() && n.has("Action") && n.get("Action").toString().contains("s3:PutObject")) {
+      if (n.isObject()
+          && n.has("Action")
+          && n.get("Action").toString().matches(".*s3:(PutObject|DeleteObject).*")) {
         puts++;
         assertThat(n.get("Resource")).hasSize(1);
         assertThat(n.get("Resource").get(0).get("Fn::Sub").asText())

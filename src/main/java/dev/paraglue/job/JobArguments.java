@@ -57,7 +57,11 @@ public final class JobArguments {
               SOURCE_PATHS,
               "u1,u2",
               "objects or prefixes; with --source_table each must lie under its location"),
-          Argument.of(SOURCE_MANIFEST, "uri", "a text object listing one object URI per line"),
+          Argument.of(
+              SOURCE_MANIFEST,
+              "uri",
+              "a text object listing one object URI per line; a folder (ending in /): every"
+                  + " manifest in it, deleted after the run commits"),
           Argument.of(
               OUTPUT_PATH, "uri", "root of the reassembled documents and run reports; required"),
           new Argument(

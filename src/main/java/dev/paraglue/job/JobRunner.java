@@ -155,6 +155,9 @@ public final class JobRunner {
     } finally {
       cleanStaging(writer, conf);
     }
+    if (!plan.takenManifests().isEmpty()) {
+      report.count("manifests_retired", plan.retireTakenManifests(conf));
+    }
     finish(args, outcome, selection.skipped(), report);
   }
 

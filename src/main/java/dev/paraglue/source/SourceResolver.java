@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -59,6 +60,7 @@ public final class SourceResolver {
 
   private final SparkSession spark;
   private final Configuration conf;
+  private final List<String> takenManifests = new ArrayList<>();
 
   public SourceResolver(SparkSession spark) {
     this.spark = spark;
@@ -130,7 +132,8 @@ public final class SourceResolver {
         own.prunedFolders(),
         args.removeMissing()
             ? removalScope(gonePrefixes, goneObjects, own, filter, args, partitionColumns)
-            : RemovalScope.none());
+            : RemovalScope.none(),
+        List.copyOf(takenManifests));
   }
 
   /**
@@ -223,7 +226,7 @@ public final class SourceResolver {
       Map<SourceDocument, Rejection> refused,
       List<String> gone) {
     List<SourceDocument> documents = new ArrayList<>();
-    for (String line : readManifest(args.sourceManifest().get())) {
+    for (String line : readManifests(args.sourceManifest().get())) {
       Path path = qualify(new Path(line));
       Optional<String> ours = own.leaveOut(path, false);
       if (ours.isPresent()) {
@@ -574,6 +577,36 @@ public final class SourceResolver {
 
   private static String scheme(String s) {
     return s == null ? null : s.equals("s3") || s.equals("s3n") ? "s3a" : s;
+  }
+
+  /**
+   * The lines of the manifest at {@code uri}; when {@code uri} ends with {@code /}, of every
+   * manifest in that folder (the trigger's pending manifests, SPEC section 3): the run takes those
+   * there now, and the job retires them after its commits ({@link SourcePlan#takenManifests}).
+   */
+  private List<String> readManifests(String uri) {
+    if (!uri.endsWith("/")) {
+      return readManifest(uri);
+    }
+    Path folder = qualify(new Path(uri));
+    List<String> lines = new ArrayList<>();
+    try {
+      FileSystem fs = folder.getFileSystem(conf);
+      FileStatus[] found = fs.exists(folder) ? fs.listStatus(folder) : new FileStatus[0];
+      Arrays.sort(found, Comparator.comparing(f -> f.getPath().toString()));
+      for (FileStatus f : found) {
+        String name = f.getPath().getName();
+        if (f.isFile() && !name.startsWith(".") && !name.startsWith("_")) {
+          lines.addAll(readManifest(f.getPath().toString()));
+          takenManifests.add(f.getPath().toString());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot list source manifests " + uri + ": " + e.getMessage(), e);
+    }
+    LOG.info("Took {} pending manifests under {}", takenManifests.size(), uri);
+    return lines;
   }
 
   private List<String> readManifest(String uri) {

@@ -58,7 +58,8 @@ final class RunPlanner {
       return new Plan(List.of(), ignored);
     }
     List<ObjectEvent> sources = new ArrayList<>(newest.values());
-    return new Plan(List.of(run(sources)), ignored);
+    return new Plan(
+        List.of(config.pendingPrefix().isPresent() ? pending(sources) : run(sources)), ignored);
   }
 
   private String reasonToIgnore(ObjectEvent e) {
@@ -109,6 +110,22 @@ final class RunPlanner {
     String content = String.join("\n", uris) + "\n";
     String uri = where.uri() + "manifest-" + sha256(content).substring(0, 32) + ".txt";
     args.put("--source_manifest", uri);
+    return new PlannedRun(args, uri, content, sources);
+  }
+
+  /**
+   * A coalesced run: the batch's keys as a pending manifest (named by its content, so a redelivered
+   * batch rewrites the same object), and the arguments of a run that takes every pending manifest.
+   * Removal is always on: a named source that is gone is removed, whichever event came last.
+   */
+  private PlannedRun pending(List<ObjectEvent> sources) {
+    Map<String, String> args = new LinkedHashMap<>();
+    config.sourceTable().ifPresent(t -> args.put("--source_table", t));
+    String folder = config.pendingPrefix().get().uri();
+    args.put("--source_manifest", folder);
+    args.put("--remove_missing", "true");
+    String content = String.join("\n", sources.stream().map(ObjectEvent::uri).toList()) + "\n";
+    String uri = folder + "batch-" + sha256(content).substring(0, 32) + ".txt";
     return new PlannedRun(args, uri, content, sources);
   }
 

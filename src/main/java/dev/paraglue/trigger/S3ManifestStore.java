@@ -1,5 +1,7 @@
 package dev.paraglue.trigger;
 
+import dev.paraglue.lambda.BlobStore;
+import dev.paraglue.lambda.S3BlobStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import software.amazon.awssdk.services.s3.S3Client;

@@ -1,5 +1,6 @@
 package dev.paraglue.trigger;
 
+import dev.paraglue.lambda.StackVariables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,17 +19,24 @@ public record TriggerConfig(
     List<String> suffixes,
     Optional<S3Location> outputPrefix,
     Optional<S3Location> manifestPrefix,
-    int maxKeysPerRun) {
+    int maxKeysPerRun,
+    Optional<S3Location> pendingPrefix) {
 
   public static final String JOB_NAME = "PARAGLUE_JOB_NAME";
-  public static final String SOURCE_TABLE = "PARAGLUE_SOURCE_TABLE";
-  public static final String SOURCE_PREFIX = "PARAGLUE_SOURCE_PREFIX";
+  public static final String SOURCE_TABLE = StackVariables.SOURCE_TABLE;
+  public static final String SOURCE_PREFIX = StackVariables.SOURCE_PREFIX;
   public static final String SUFFIXES = "PARAGLUE_SUFFIXES";
   public static final String SUFFIXES_DEFAULT = ".txt,.md,.text,.gz,.bz2";
-  public static final String OUTPUT_PREFIX = "PARAGLUE_OUTPUT_PREFIX";
+  public static final String OUTPUT_PREFIX = StackVariables.OUTPUT_PREFIX;
   public static final String MANIFEST_PREFIX = "PARAGLUE_MANIFEST_PREFIX";
   public static final String MAX_KEYS_PER_RUN = "PARAGLUE_MAX_KEYS_PER_RUN";
   public static final int MAX_KEYS_PER_RUN_DEFAULT = 100;
+
+  /**
+   * Coalesced runs: each batch's keys become a pending manifest under this prefix, and a run is
+   * started only when none is waiting; the run takes every pending manifest (docs/aws.md).
+   */
+  public static final String PENDING_PREFIX = "PARAGLUE_PENDING_PREFIX";
 
   /** An {@code s3://bucket/prefix} location. */
   public record S3Location(String bucket, String prefix) {
@@ -88,7 +96,14 @@ public record TriggerConfig(
         List.copyOf(suffixes),
         location(env, OUTPUT_PREFIX),
         location(env, MANIFEST_PREFIX),
-        maxKeys);
+        maxKeys,
+        location(env, PENDING_PREFIX).map(TriggerConfig::folder));
+  }
+
+  private static S3Location folder(S3Location l) {
+    return l.prefix().isEmpty() || l.prefix().endsWith("/")
+        ? l
+        : new S3Location(l.bucket(), l.prefix() + "/");
   }
 
   private static Optional<S3Location> location(Map<String, String> env, String name) {

@@ -2,7 +2,10 @@ package dev.paraglue.trigger;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paraglue.lambda.JsonLog;
+import dev.paraglue.lambda.Memo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -93,9 +97,13 @@ public final class UploadTrigger implements RequestStreamHandler {
     TriggerConfig cfg = config.get();
     Map<String, Object> response = new LinkedHashMap<>();
     List<Map<String, Object>> runs = new ArrayList<>();
+    List<Map<String, Object>> coalesced = new ArrayList<>();
     List<Map<String, Object>> ignored = new ArrayList<>();
     Set<String> failedMessages = new LinkedHashSet<>(batch.unreadableMessages());
     response.put("runs", runs);
+    if (cfg.pendingPrefix().isPresent()) {
+      response.put("coalesced", coalesced);
+    }
     response.put("ignored", ignored);
     if (batch.testEvent()) {
       log.info("test_event", "shape", batch.shape().name());
@@ -106,21 +114,12 @@ public final class UploadTrigger implements RequestStreamHandler {
       ignored.add(Map.of("key", i.uri(), "reason", i.reason()));
     }
     String failure = null;
+    // The starter (and its Glue client) is built only when a run is to be started.
+    long throttlesBefore = plan.runs().isEmpty() ? 0 : starter.get().throttles();
     for (RunPlanner.PlannedRun run : plan.runs()) {
       try {
-        if (run.manifestUri() != null) {
-          manifests.get().put(run.manifestUri(), run.manifestContent());
-        }
-        String id = starter.get().start(cfg.jobName(), run.arguments(), deadlineMillis);
-        Map<String, Object> started = new LinkedHashMap<>();
-        started.put("job_run_id", id);
-        started.put("sources", run.sources().size());
-        if (run.manifestUri() != null) {
-          started.put("manifest", run.manifestUri());
-        }
-        runs.add(started);
-        log.info(
-            "run_started", "job", cfg.jobName(), "job_run_id", id, "sources", run.sources().size());
+        Map<String, Object> done = startOrCoalesce(cfg, run, deadlineMillis);
+        (done.containsKey("job_run_id") ? runs : coalesced).add(done);
       } catch (RuntimeException e) {
         failure = e.getMessage();
         log.warn(
@@ -131,11 +130,10 @@ public final class UploadTrigger implements RequestStreamHandler {
             run.sources().size(),
             "reason",
             failure);
-        for (ObjectEvent s : run.sources()) {
-          if (s.messageId() != null) {
-            failedMessages.add(s.messageId());
-          }
-        }
+        run.sources().stream()
+            .map(ObjectEvent::messageId)
+            .filter(id -> id != null)
+            .forEach(failedMessages::add);
       }
     }
     log.info(
@@ -148,15 +146,71 @@ public final class UploadTrigger implements RequestStreamHandler {
         plan.ignored().size(),
         "runs_started",
         runs.size(),
+        "coalesced",
+        coalesced.size(),
         "unreadable_messages",
         batch.unreadableMessages().size());
+    Map<String, Long> metrics = new LinkedHashMap<>();
+    metrics.put("EventsReceived", (long) batch.events().size());
+    metrics.put("EventsIgnored", (long) plan.ignored().size());
+    metrics.put("RunsStarted", (long) runs.size());
+    metrics.put("RunsCoalesced", (long) coalesced.size());
+    metrics.put(
+        "Throttles", plan.runs().isEmpty() ? 0 : starter.get().throttles() - throttlesBefore);
+    metrics.put(
+        "Failures",
+        (long) (plan.runs().size() - runs.size() - coalesced.size())
+            + batch.unreadableMessages().size());
+    log.metrics("trigger", metrics);
     if (batch.shape() == EventBatch.Shape.SQS) {
-      List<Map<String, String>> failures = new ArrayList<>();
-      failedMessages.forEach(id -> failures.add(Map.of("itemIdentifier", id)));
-      response.put("batchItemFailures", failures);
+      response.put("batchItemFailures", batchResponse(failedMessages).getBatchItemFailures());
     } else if (failure != null) {
       throw new IllegalStateException(failure);
     }
     return response;
+  }
+
+  /** SQS's partial batch response: the messages Lambda must redeliver. */
+  static SQSBatchResponse batchResponse(Set<String> failedMessageIds) {
+    List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+    failedMessageIds.forEach(
+        id ->
+            failures.add(
+                SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build()));
+    return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+  }
+
+  /**
+   * Writes the run's manifest, if any; then starts the run, unless runs are coalesced and one is
+   * waiting already (it will take this batch's pending manifest when it starts).
+   */
+  private Map<String, Object> startOrCoalesce(
+      TriggerConfig cfg, RunPlanner.PlannedRun run, long deadlineMillis) {
+    Map<String, Object> done = new LinkedHashMap<>();
+    done.put("sources", run.sources().size());
+    if (run.manifestUri() != null) {
+      manifests.get().put(run.manifestUri(), run.manifestContent());
+      done.put("manifest", run.manifestUri());
+    }
+    if (cfg.pendingPrefix().isPresent()) {
+      Optional<String> waiting = starter.get().waitingRun(cfg.jobName(), deadlineMillis);
+      if (waiting.isPresent()) {
+        done.put("waiting_run_id", waiting.get());
+        log.info(
+            "run_coalesced",
+            "job",
+            cfg.jobName(),
+            "waiting_run_id",
+            waiting.get(),
+            "sources",
+            run.sources().size());
+        return done;
+      }
+    }
+    String id = starter.get().start(cfg.jobName(), run.arguments(), deadlineMillis);
+    done.put("job_run_id", id);
+    log.info(
+        "run_started", "job", cfg.jobName(), "job_run_id", id, "sources", run.sources().size());
+    return done;
   }
 }

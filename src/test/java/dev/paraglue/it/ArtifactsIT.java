@@ -41,9 +41,10 @@ class ArtifactsIT {
     assertThat(names)
         .contains(
             "dev/paraglue/trigger/UploadTrigger.class",
-            "dev/paraglue/trigger/DocumentApi.class",
+            "dev/paraglue/api/DocumentApi.class",
+            "dev/paraglue/notifications/BucketNotifications.class",
+            "dev/paraglue/lambda/JsonLog.class",
             "dev/paraglue/text/ParagraphSplitter.class",
-            "dev/paraglue/cli/Command.class",
             "com/amazonaws/services/lambda/runtime/events/APIGatewayV2HTTPEvent.class",
             "software/amazon/awssdk/services/glue/GlueClient.class",
             "software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class",
@@ -54,6 +55,8 @@ class ArtifactsIT {
         .noneMatch(n -> n.startsWith("org/apache/iceberg/"))
         .noneMatch(n -> n.startsWith("dev/paraglue/job/"))
         .noneMatch(n -> n.startsWith("dev/paraglue/pipeline/"))
+        .noneMatch(n -> n.startsWith("dev/paraglue/local/"))
+        .noneMatch(n -> n.startsWith("dev/paraglue/cli/"))
         .noneMatch(n -> n.startsWith("io/netty/"));
   }
 }

@@ -7,9 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paraglue.api.ApiConfig;
+import dev.paraglue.api.DocumentApi;
+import dev.paraglue.fault.Failpoint;
+import dev.paraglue.it.PausedRun;
 import dev.paraglue.it.S3MockServer;
 import dev.paraglue.job.JobRunner;
 import dev.paraglue.job.RunResult;
+import dev.paraglue.lambda.JsonLog;
+import dev.paraglue.lambda.S3BlobStore;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
 import java.io.ByteArrayInputStream;
@@ -27,6 +33,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -190,7 +197,7 @@ class TriggerToJobIT {
     assertThat(removed.report().get().count("removed")).isEqualTo(1);
     assertThat(
             spark
-                .sql("SELECT doc_id FROM e2e.paragraphs")
+                .sql("SELECT doc_id FROM e2e.paragraphs WHERE doc_id LIKE 'dt=2026-11-29/%'")
                 .as(org.apache.spark.sql.Encoders.STRING())
                 .collectAsList())
         .containsOnly("dt=2026-11-29/中文+plus.md");
@@ -216,6 +223,84 @@ class TriggerToJobIT {
     assertThat(r.exitCode()).as(r.message()).isZero();
     assertThat(r.report().get().count("processed")).isEqualTo(2);
     assertThat(get("out/documents/dt=2026-11-30/b, with comma.txt")).isEqualTo("beta\n\ngamma\n");
+  }
+
+  private static Map<String, String> arguments(JsonNode request) {
+    JsonNode args = request.get("Arguments");
+    Map<String, String> out = new HashMap<>();
+    args.fieldNames().forEachRemaining(n -> out.put(n, args.get(n).asText()));
+    return out;
+  }
+
+  private static List<String> pending() {
+    return s3.listObjectsV2(b -> b.bucket(BUCKET).prefix("manifests/pending/")).contents().stream()
+        .map(o -> o.key())
+        .filter(k -> !k.endsWith("/")) // S3A leaves a folder marker when it deletes the last one
+        .toList();
+  }
+
+  @Test
+  void coalescedRuns_failedSlowAndOverlapping_takeEveryPendingManifestOnce(@TempDir Path dir)
+      throws Exception {
+    Map<String, String> env =
+        env(TriggerConfig.PENDING_PREFIX, "s3://" + BUCKET + "/manifests/pending/");
+    String day = "raw/dt=2026-12-01/";
+    try (FakeGlue glue = new FakeGlue()) {
+      UploadTrigger trigger =
+          new UploadTrigger(
+              TriggerConfig.fromEnvironment(env),
+              new GlueStarter(glue.client()),
+              new S3ManifestStore(s3),
+              new JsonLog(new PrintStream(new ByteArrayOutputStream(), true, UTF_8)));
+      long deadline = System.currentTimeMillis() + 60_000;
+      for (String name : List.of("c1.txt", "c2.txt")) {
+        put(day + name, name + " text\n");
+        trigger.handle(notification(List.of(day + name)), deadline);
+      }
+      // The second batch found the first run waiting in Glue's queue: one run, two manifests.
+      assertThat(glue.starts()).hasSize(1);
+      assertThat(pending()).hasSize(2);
+      Map<String, String> sent = arguments(glue.starts().get(0));
+      assertThat(sent).containsEntry("--source_manifest", "s3://" + BUCKET + "/manifests/pending/");
+
+      // That run fails before its commit: it retires nothing.
+      glue.states("RUNNING");
+      System.setProperty(Failpoint.POINTS, "commit.before@jr_c1=fail-first-attempt");
+      RunResult failed;
+      try {
+        failed = runJob(sent, "jr_c1");
+      } finally {
+        System.clearProperty(Failpoint.POINTS);
+      }
+      assertThat(failed.exitCode()).as(failed.message()).isNotZero();
+      assertThat(pending()).hasSize(2);
+      glue.states("FAILED");
+
+      // The next batch starts a run. It is slow: while it runs, past its listing, a batch arrives
+      // and, finding no run waiting, starts a third.
+      put(day + "c3.txt", "c3.txt text\n");
+      trigger.handle(notification(List.of(day + "c3.txt")), deadline);
+      assertThat(glue.starts()).hasSize(2);
+      glue.states("RUNNING");
+      RunResult slow =
+          PausedRun.at(
+              "resolve.after@jr_c2",
+              dir,
+              () -> runJob(arguments(glue.starts().get(1)), "jr_c2"),
+              () -> {
+                put(day + "c4.txt", "c4.txt text\n");
+                trigger.handle(notification(List.of(day + "c4.txt")), deadline);
+              });
+      assertThat(slow.exitCode()).as(slow.message()).isZero();
+      assertThat(slow.report().get().count("processed")).isEqualTo(3);
+      assertThat(glue.starts()).hasSize(3);
+      // It retired the three it took, not the one written while it ran: the third run takes that.
+      assertThat(pending()).hasSize(1);
+      assertThat(get(pending().get(0))).isEqualTo("s3://" + BUCKET + "/" + day + "c4.txt\n");
+      for (String name : List.of("c1.txt", "c2.txt", "c3.txt")) {
+        assertThat(get("out/documents/dt=2026-12-01/" + name)).isEqualTo(name + " text\n");
+      }
+    }
   }
 
   /** API Gateway's payload 2.0 event, through the runtime's serializers, into the handler. */
@@ -306,6 +391,16 @@ class TriggerToJobIT {
             call(api, "GET /documents/{doc_id}", "20261129-0123456789abcdef0123456789abcdef", null)
                 .path("statusCode")
                 .asInt())
+        .isEqualTo(404);
+    // DELETE: the source goes at once (202); its removal event's run removes the rest; then 404.
+    assertThat(call(api, "DELETE /documents/{doc_id}", okId, null).path("statusCode").asInt())
+        .isEqualTo(202);
+    assertThat(s3.listObjectsV2(b -> b.bucket(BUCKET).prefix(okKey)).contents()).isEmpty();
+    RunResult removal =
+        runJob(
+            startArguments(env, notification("ObjectRemoved:Delete", List.of(okKey))), "jr_api_rm");
+    assertThat(removal.report().get().count("removed")).as(removal.message()).isEqualTo(1);
+    assertThat(call(api, "GET /documents/{doc_id}", okId, null).path("statusCode").asInt())
         .isEqualTo(404);
   }
 }

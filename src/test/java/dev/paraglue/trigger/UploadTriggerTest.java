@@ -3,10 +3,15 @@ package dev.paraglue.trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paraglue.lambda.JsonLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,7 +69,7 @@ class UploadTriggerTest {
         TriggerConfig.fromEnvironment(env),
         new GlueStarter(glue.client(), now::get, now::addAndGet),
         manifests::put,
-        new JsonLog(new PrintStream(logs, true, StandardCharsets.UTF_8)));
+        new JsonLog(new PrintStream(logs, true, StandardCharsets.UTF_8), now::get));
   }
 
   private static byte[] event(String name) throws IOException {
@@ -90,6 +95,165 @@ class UploadTriggerTest {
       records.add(r);
     }
     return JSON.writeValueAsBytes(root);
+  }
+
+  /** The response as Lambda reads it: the SQS event source's partial batch response. */
+  private static List<String> failures(Map<String, Object> response) throws IOException {
+    SQSBatchResponse r =
+        JSON.copy()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .readValue(JSON.writeValueAsBytes(response), SQSBatchResponse.class);
+    return r.getBatchItemFailures().stream()
+        .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .toList();
+  }
+
+  /** What the event source mapping delivers: S3 notifications as SQS bodies, in the real class. */
+  private static byte[] sqs(String... bodies) {
+    List<SQSEvent.SQSMessage> messages = new ArrayList<>();
+    for (int i = 0; i < bodies.length; i++) {
+      SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+      m.setMessageId("m" + (i + 1));
+      m.setReceiptHandle("rh" + (i + 1));
+      m.setBody(bodies[i]);
+      m.setAttributes(Map.of("ApproximateReceiveCount", "1"));
+      m.setEventSource("aws:sqs");
+      m.setEventSourceArn("arn:aws:sqs:us-east-1:123456789012:paraglue-uploads");
+      m.setAwsRegion("us-east-1");
+      messages.add(m);
+    }
+    SQSEvent event = new SQSEvent();
+    event.setRecords(messages);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    LambdaEventSerializers.serializerFor(SQSEvent.class, UploadTriggerTest.class.getClassLoader())
+        .toJson(event, out);
+    return out.toByteArray();
+  }
+
+  private static String body(byte[] notification) {
+    return new String(notification, StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> coalescing() {
+    return env(TriggerConfig.PENDING_PREFIX, "s3://paraglue-demo/manifests/pending");
+  }
+
+  @Test
+  void sqsBatch_ofCreatesRemovesABadBodyAndATestEvent_becomesOnePendingManifestAndOneRun()
+      throws IOException {
+    byte[] event =
+        sqs(
+            body(s3Event("ObjectCreated:Put", "raw/a.txt", "01", "raw/b.txt", "01")),
+            body(s3Event("ObjectRemoved:Delete", "raw/b.txt", "02", "raw/gone.md", "01")),
+            "not a notification",
+            body(event("s3-test-event.json")));
+
+    Map<String, Object> response = handle(coalescing(), event);
+
+    assertThat(glue.targets).containsExactly("AWSGlue.GetJobRuns", "AWSGlue.StartJobRun");
+    JsonNode args = glue.starts().get(0).get("Arguments");
+    assertThat(args.get("--source_manifest").asText())
+        .isEqualTo("s3://paraglue-demo/manifests/pending/");
+    assertThat(args.get("--remove_missing").asText()).isEqualTo("true");
+    assertThat(args.has("--source_paths")).isFalse();
+    assertThat(manifests).hasSize(1);
+    String manifest = manifests.keySet().iterator().next();
+    assertThat(manifest).startsWith("s3://paraglue-demo/manifests/pending/batch-");
+    assertThat(manifests.get(manifest))
+        .isEqualTo(
+            "s3://paraglue-demo/raw/a.txt\ns3://paraglue-demo/raw/b.txt\n"
+                + "s3://paraglue-demo/raw/gone.md\n");
+    assertThat(failures(response)).containsExactly("m3");
+
+    // Redelivered (the visibility timeout ran out): the same manifest, and the queued run takes it.
+    Map<String, Object> again = handle(coalescing(), event);
+    assertThat(manifests).hasSize(1);
+    assertThat(glue.starts()).hasSize(1);
+    assertThat(again.get("coalesced").toString()).contains("waiting_run_id=jr_2");
+    assertThat(failures(again)).containsExactly("m3");
+  }
+
+  @Test
+  void coalescedRuns_aWaitingRunTakesLaterBatches_aRunningOrFailedOneGetsASuccessor()
+      throws IOException {
+    Map<String, String> env = coalescing();
+    handle(env, sqs(body(s3Event("ObjectCreated:Put", "raw/1.txt", "01"))));
+    assertThat(glue.starts()).hasSize(1);
+    String first = "jr_2"; // GetJobRuns was request 1
+
+    // While the first run waits in Glue's queue (or is starting), batches only add manifests.
+    handle(env, sqs(body(s3Event("ObjectCreated:Put", "raw/2.txt", "01"))));
+    glue.state(first, "STARTING");
+    handle(env, sqs(body(s3Event("ObjectRemoved:Delete", "raw/3.txt", "01"))));
+    assertThat(glue.starts()).hasSize(1);
+    assertThat(manifests).hasSize(3);
+
+    // Once it runs it has taken what was pending: the next batch needs a run of its own.
+    glue.state(first, "RUNNING");
+    Map<String, Object> response =
+        handle(env, sqs(body(s3Event("ObjectCreated:Put", "raw/4.txt", "01"))));
+    assertThat(glue.starts()).hasSize(2);
+    String second = ((List<?>) response.get("runs")).get(0).toString();
+    assertThat(second).contains("job_run_id=jr_");
+
+    // A run that failed took nothing for good (the job retires manifests only after its commit):
+    // the next batch starts a run, which takes every manifest still pending.
+    glue.state(first, "SUCCEEDED");
+    glue.states("FAILED");
+    handle(env, sqs(body(s3Event("ObjectCreated:Put", "raw/5.txt", "01"))));
+    assertThat(glue.starts()).hasSize(3);
+    assertThat(glue.starts())
+        .allSatisfy(
+            r ->
+                assertThat(r.get("Arguments").get("--source_manifest").asText())
+                    .isEqualTo("s3://paraglue-demo/manifests/pending/"));
+    assertThat(logs.toString(StandardCharsets.UTF_8))
+        .contains("\"event\":\"run_coalesced\"", "\"waiting_run_id\":\"jr_2\"");
+  }
+
+  /** The log's embedded-metric-format lines, as CloudWatch reads them. */
+  private List<JsonNode> metricLines() throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : logs.toString(StandardCharsets.UTF_8).split("\n")) {
+      JsonNode n = JSON.readTree(line);
+      if (n.has("_aws")) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyInvocation_reportsItsCountsAsEmbeddedMetrics() throws IOException {
+    glue.answer(FakeGlue.Answer.THROTTLE, FakeGlue.Answer.CONCURRENT);
+    handle(env(), event("s3-put.json"));
+    handle(env(), event("sqs-s3.json"));
+
+    List<JsonNode> lines = metricLines();
+    assertThat(lines).hasSize(2);
+    JsonNode directive = lines.get(0).at("/_aws/CloudWatchMetrics/0");
+    assertThat(directive.get("Namespace").asText()).isEqualTo("paraglue");
+    assertThat(directive.get("Dimensions").toString()).isEqualTo("[[\"Function\"]]");
+    List<String> names = new ArrayList<>();
+    directive.get("Metrics").forEach(m -> names.add(m.get("Name").asText()));
+    assertThat(names)
+        .containsExactly(
+            "EventsReceived",
+            "EventsIgnored",
+            "RunsStarted",
+            "RunsCoalesced",
+            "Throttles",
+            "Failures");
+    assertThat(lines.get(0).at("/_aws/Timestamp").asLong()).isEqualTo(now.get());
+    JsonNode first = lines.get(0);
+    assertThat(first.get("Function").asText()).isEqualTo("trigger");
+    assertThat(first.get("EventsReceived").asLong()).isEqualTo(3);
+    assertThat(first.get("RunsStarted").asLong()).isEqualTo(1);
+    assertThat(first.get("Throttles").asLong()).isEqualTo(2);
+    assertThat(first.get("Failures").asLong()).isZero();
+    JsonNode second = lines.get(1);
+    assertThat(second.get("Throttles").asLong()).isZero();
+    assertThat(second.get("Failures").asLong()).as("the unreadable message").isEqualTo(1);
   }
 
   @Test
@@ -130,8 +294,7 @@ class UploadTriggerTest {
     assertThat(glue.requests.get(0).get("Arguments").get("--source_paths").asText())
         .isEqualTo("s3://paraglue-demo/raw/dt=2026-11-29/report 2026.md");
     // Message 2 is a test event (fine); message 3's body is not a notification.
-    assertThat(response.get("batchItemFailures").toString())
-        .isEqualTo("[{itemIdentifier=1c1a0b3e-0000-4000-8000-000000000003}]");
+    assertThat(failures(response)).containsExactly("1c1a0b3e-0000-4000-8000-000000000003");
   }
 
   @Test
@@ -139,9 +302,9 @@ class UploadTriggerTest {
     glue.otherwise(FakeGlue.Answer.SERVER_ERROR);
     Map<String, Object> response = handler(env()).handle(event("sqs-s3.json"), now.get() + 6_000);
     assertThat(glue.requests.size()).isGreaterThan(1);
-    assertThat(response.get("batchItemFailures").toString())
-        .contains("000000000001", "000000000003")
-        .doesNotContain("000000000002");
+    assertThat(failures(response))
+        .containsExactly(
+            "1c1a0b3e-0000-4000-8000-000000000003", "1c1a0b3e-0000-4000-8000-000000000001");
     assertThat(response.get("runs").toString()).isEqualTo("[]");
   }
 
@@ -242,7 +405,7 @@ class UploadTriggerTest {
 
     Map<String, Object> response = handler(env()).handle(event("sqs-s3.json"), now.get() + 3_000);
     assertThat(response.get("runs").toString()).isEqualTo("[]");
-    assertThat(response.get("batchItemFailures").toString()).contains("000000000001");
+    assertThat(failures(response)).contains("1c1a0b3e-0000-4000-8000-000000000001");
   }
 
   @Test

@@ -1,12 +1,15 @@
-package dev.paraglue.trigger;
+package dev.paraglue.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.paraglue.api.ApiConfig;
+import dev.paraglue.api.DocumentApi;
 import dev.paraglue.cli.Argument;
 import dev.paraglue.cli.Command;
+import dev.paraglue.lambda.JsonLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,14 +1,14 @@
-package dev.paraglue.trigger;
+package dev.paraglue.api;
 
+import dev.paraglue.lambda.StackVariables;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The HTTP API's configuration, from the same variables as the trigger so that one stack sets both:
- * where submitted documents go (the watched {@code PARAGLUE_SOURCE_PREFIX}), where the job writes
- * ({@code PARAGLUE_OUTPUT_PREFIX}, the job's {@code --output_path}), and whether runs name
- * documents from the source table's location ({@code PARAGLUE_SOURCE_TABLE} set) or from each
- * object's folder.
+ * The HTTP API's configuration, from the stack's shared variables ({@link StackVariables}): where
+ * submitted documents go (the watched {@code PARAGLUE_SOURCE_PREFIX}), where the job writes ({@code
+ * PARAGLUE_OUTPUT_PREFIX}, the job's {@code --output_path}), and whether runs name documents from
+ * the source table's location ({@code PARAGLUE_SOURCE_TABLE} set) or from each object's folder.
  */
 public record ApiConfig(
     String sourcePrefix, String outputPrefix, boolean namedFromTable, int maxBodyBytes) {
@@ -23,8 +23,8 @@ public record ApiConfig(
   public static final int MAX_BODY_BYTES_LIMIT = 4 * 1024 * 1024;
 
   public ApiConfig {
-    sourcePrefix = folder(TriggerConfig.SOURCE_PREFIX, sourcePrefix);
-    outputPrefix = folder(TriggerConfig.OUTPUT_PREFIX, outputPrefix);
+    sourcePrefix = folder(StackVariables.SOURCE_PREFIX, sourcePrefix);
+    outputPrefix = folder(StackVariables.OUTPUT_PREFIX, outputPrefix);
     if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
       throw new IllegalArgumentException(
           "Cannot use "
@@ -48,9 +48,9 @@ public record ApiConfig(
       }
     }
     return new ApiConfig(
-        required(env, TriggerConfig.SOURCE_PREFIX),
-        required(env, TriggerConfig.OUTPUT_PREFIX),
-        Optional.ofNullable(env.get(TriggerConfig.SOURCE_TABLE))
+        required(env, StackVariables.SOURCE_PREFIX),
+        required(env, StackVariables.OUTPUT_PREFIX),
+        Optional.ofNullable(env.get(StackVariables.SOURCE_TABLE))
             .filter(s -> !s.isBlank())
             .isPresent(),
         max);

@@ -1,9 +1,11 @@
-package dev.paraglue.trigger;
+package dev.paraglue.notifications;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paraglue.lambda.JsonLog;
+import dev.paraglue.lambda.Memo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,17 +26,19 @@ import software.amazon.awssdk.services.s3.model.GetBucketNotificationConfigurati
 import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
 import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
 import software.amazon.awssdk.services.s3.model.NotificationConfigurationFilter;
+import software.amazon.awssdk.services.s3.model.QueueConfiguration;
 import software.amazon.awssdk.services.s3.model.S3KeyFilter;
 
 /**
- * A CloudFormation custom resource that points an existing bucket's notifications at the trigger.
- * S3 keeps one notification configuration per bucket, and CloudFormation can only set it on a
- * bucket it creates; writing it whole would drop what others configured. So this reads the
- * configuration, replaces only its own entries (ids {@code paraglue-<name>-<n>}) and writes it
- * back; Delete removes them. It always answers CloudFormation, with the reason when it fails, so a
- * stack never waits for an hour.
+ * A CloudFormation custom resource that points an existing bucket's notifications (objects created
+ * and removed under the prefix, one entry per suffix) at the trigger's SQS queue. S3 keeps one
+ * notification configuration per bucket, and CloudFormation can only set it on a bucket it creates;
+ * writing it whole would drop what others configured. So this reads the configuration, replaces
+ * only its own entries (ids {@code paraglue-<name>-<n>}) and writes it back; Delete removes them.
+ * It always answers CloudFormation, with the reason when it fails, so a stack never waits for an
+ * hour.
  *
- * <p>Properties: {@code Bucket}, {@code FunctionArn}, {@code Prefix}, {@code Suffixes} (list), and
+ * <p>Properties: {@code Bucket}, {@code QueueArn}, {@code Prefix}, {@code Suffixes} (list), and
  * {@code Name} (distinguishes stacks sharing a bucket).
  */
 public final class BucketNotifications implements RequestStreamHandler {
@@ -88,42 +92,37 @@ public final class BucketNotifications implements RequestStreamHandler {
     String idPrefix = "paraglue-" + name + "-";
     GetBucketNotificationConfigurationResponse current =
         s3.get().getBucketNotificationConfiguration(b -> b.bucket(bucket));
+    // Someone else's entries stay; ours (also the Lambda entries of earlier versions) are replaced.
     List<LambdaFunctionConfiguration> lambdas = new ArrayList<>();
     for (LambdaFunctionConfiguration c : current.lambdaFunctionConfigurations()) {
       if (c.id() == null || !c.id().startsWith(idPrefix)) {
-        lambdas.add(c); // someone else's
+        lambdas.add(c);
+      }
+    }
+    List<QueueConfiguration> queues = new ArrayList<>();
+    for (QueueConfiguration c : current.queueConfigurations()) {
+      if (c.id() == null || !c.id().startsWith(idPrefix)) {
+        queues.add(c);
       }
     }
     int ours = 0;
     if (!"Delete".equals(type)) {
-      for (JsonNode suffix : props.path("Suffixes")) {
-        lambdas.add(
-            LambdaFunctionConfiguration.builder()
-                .id(idPrefix + ours++)
-                .lambdaFunctionArn(props.path("FunctionArn").asText())
-                .events(Event.S3_OBJECT_CREATED)
-                .filter(
-                    NotificationConfigurationFilter.builder()
-                        .key(
-                            S3KeyFilter.builder()
-                                .filterRules(
-                                    FilterRule.builder()
-                                        .name(FilterRuleName.PREFIX)
-                                        .value(props.path("Prefix").asText())
-                                        .build(),
-                                    FilterRule.builder()
-                                        .name(FilterRuleName.SUFFIX)
-                                        .value(suffix.asText())
-                                        .build())
-                                .build())
-                        .build())
-                .build());
+      for (Event event : List.of(Event.S3_OBJECT_CREATED, Event.S3_OBJECT_REMOVED)) {
+        for (JsonNode suffix : props.path("Suffixes")) {
+          queues.add(
+              QueueConfiguration.builder()
+                  .id(idPrefix + ours++)
+                  .queueArn(props.path("QueueArn").asText())
+                  .events(event)
+                  .filter(filter(props.path("Prefix").asText(), suffix.asText()))
+                  .build());
+        }
       }
     }
     NotificationConfiguration.Builder next =
         NotificationConfiguration.builder()
             .lambdaFunctionConfigurations(lambdas)
-            .queueConfigurations(current.queueConfigurations())
+            .queueConfigurations(queues)
             .topicConfigurations(current.topicConfigurations());
     if (current.eventBridgeConfiguration() != null) {
       next.eventBridgeConfiguration(current.eventBridgeConfiguration());
@@ -132,6 +131,17 @@ public final class BucketNotifications implements RequestStreamHandler {
         .putBucketNotificationConfiguration(
             b -> b.bucket(bucket).notificationConfiguration(next.build()));
     return ours;
+  }
+
+  private static NotificationConfigurationFilter filter(String prefix, String suffix) {
+    return NotificationConfigurationFilter.builder()
+        .key(
+            S3KeyFilter.builder()
+                .filterRules(
+                    FilterRule.builder().name(FilterRuleName.PREFIX).value(prefix).build(),
+                    FilterRule.builder().name(FilterRuleName.SUFFIX).value(suffix).build())
+                .build())
+        .build();
   }
 
   /** PUTs the answer to CloudFormation's pre-signed URL (no content type: it is signed without). */

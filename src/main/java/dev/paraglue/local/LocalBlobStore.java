@@ -1,5 +1,6 @@
-package dev.paraglue.trigger;
+package dev.paraglue.local;
 
+import dev.paraglue.lambda.BlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -51,6 +52,15 @@ public final class LocalBlobStore implements BlobStore {
       return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean delete(String uri) {
+    try {
+      return Files.deleteIfExists(path(uri));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete " + uri + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.paraglue.trigger;
+package dev.paraglue.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -9,6 +9,10 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paraglue.lambda.BlobStore;
+import dev.paraglue.lambda.JsonLog;
+import dev.paraglue.lambda.Memo;
+import dev.paraglue.lambda.S3BlobStore;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
@@ -64,11 +68,11 @@ public final class DocumentApi implements RequestStreamHandler {
   private static final String JSON_TYPE = "application/json";
 
   /** The serializers the Java Lambda runtime uses for these classes. */
-  static final PojoSerializer<APIGatewayV2HTTPEvent> EVENTS =
+  public static final PojoSerializer<APIGatewayV2HTTPEvent> EVENTS =
       LambdaEventSerializers.serializerFor(
           APIGatewayV2HTTPEvent.class, DocumentApi.class.getClassLoader());
 
-  static final PojoSerializer<APIGatewayV2HTTPResponse> RESPONSES =
+  public static final PojoSerializer<APIGatewayV2HTTPResponse> RESPONSES =
       LambdaEventSerializers.serializerFor(
           APIGatewayV2HTTPResponse.class, DocumentApi.class.getClassLoader());
 
@@ -117,6 +121,7 @@ public final class DocumentApi implements RequestStreamHandler {
         case "POST /documents" -> submit(event);
         case "GET /documents/{doc_id}" -> document(path.get("doc_id"), false);
         case "GET /documents/{doc_id}/paragraphs" -> document(path.get("doc_id"), true);
+        case "DELETE /documents/{doc_id}" -> delete(path.get("doc_id"));
         default -> error(404, "no route " + route);
       };
     } catch (RuntimeException e) {
@@ -222,6 +227,29 @@ public final class DocumentApi implements RequestStreamHandler {
       return json(202, Map.of("doc_id", doc.id(), "status", "pending"));
     }
     return error(404, "no document " + doc.id());
+  }
+
+  /**
+   * Deletes a submitted document's source (only ever under the API's own prefix: the URI is built
+   * from it) and answers 202: the removal event starts a run that removes its rows, its published
+   * document and its rejection record; GET then answers 404. Repeated while the removal is pending,
+   * 202 again; for a document that is not there, 404.
+   */
+  private APIGatewayV2HTTPResponse delete(String id) {
+    Optional<ApiDocument> parsed = ApiDocument.parse(id);
+    if (parsed.isEmpty()) {
+      return error(400, "not a document id: ids look like 20261129-<32 hex digits>");
+    }
+    ApiConfig cfg = config.get();
+    ApiDocument doc = parsed.get();
+    boolean deleted = store.get().delete(cfg.sourceUri(doc));
+    if (!deleted
+        && !store.get().exists(cfg.resultUri(doc))
+        && !store.get().exists(cfg.rejectionUri(doc))) {
+      return error(404, "no document " + doc.id());
+    }
+    log.info("document_deleted", "doc_id", doc.id(), "source_was_there", deleted);
+    return json(202, Map.of("doc_id", doc.id(), "status", "removing"));
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.paraglue.trigger;
+package dev.paraglue.notifications;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.paraglue.lambda.JsonLog;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +28,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetBucketNotificationConfigurationResponse;
-import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
+import software.amazon.awssdk.services.s3.model.QueueConfiguration;
 
 /**
  * The existing-bucket custom resource through the real S3 client against a loopback server that
@@ -44,6 +46,10 @@ class BucketNotificationsTest {
           + "<CloudFunction>arn:aws:lambda:us-east-1:123456789012:function:thumbs</CloudFunction>"
           + "<Event>s3:ObjectCreated:*</Event><Filter><S3Key><FilterRule><Name>prefix</Name>"
           + "<Value>images/</Value></FilterRule></S3Key></Filter></CloudFunctionConfiguration>"
+          // What an earlier version of this resource wrote: the trigger called by S3 directly.
+          + "<CloudFunctionConfiguration><Id>paraglue-paraglue-0</Id>"
+          + "<CloudFunction>arn:aws:lambda:us-east-1:123456789012:function:paraglue-trigger"
+          + "</CloudFunction><Event>s3:ObjectCreated:*</Event></CloudFunctionConfiguration>"
           + "</NotificationConfiguration>";
 
   private HttpServer server;
@@ -110,7 +116,7 @@ class BucketNotificationsTest {
     e.put("LogicalResourceId", "ExistingBucketNotifications");
     ObjectNode props = e.putObject("ResourceProperties");
     props.put("Bucket", bucket);
-    props.put("FunctionArn", "arn:aws:lambda:us-east-1:123456789012:function:paraglue-trigger");
+    props.put("QueueArn", "arn:aws:sqs:us-east-1:123456789012:paraglue-uploads");
     props.put("Prefix", "raw/");
     props.put("Name", "paraglue");
     ArrayNode s = props.putArray("Suffixes");
@@ -126,11 +132,23 @@ class BucketNotificationsTest {
   }
 
   private static List<String> ids(GetBucketNotificationConfigurationResponse r) {
-    return r.lambdaFunctionConfigurations().stream().map(LambdaFunctionConfiguration::id).toList();
+    List<String> ids = new ArrayList<>();
+    r.lambdaFunctionConfigurations().forEach(c -> ids.add(c.id()));
+    r.queueConfigurations().forEach(c -> ids.add(c.id()));
+    return ids;
+  }
+
+  private static List<String> ours(int n) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add("paraglue-paraglue-" + i);
+    }
+    return ids;
   }
 
   @Test
-  void create_addsTheTriggerForEachSuffix_andKeepsWhatOthersConfigured() throws IOException {
+  void create_sendsCreatedAndRemovedForEachSuffixToTheQueue_andKeepsWhatOthersConfigured()
+      throws IOException {
     JsonNode answered = call("Create", "docs", List.of(".txt", ".md", ".text", ".gz", ".bz2"));
 
     assertThat(answered.path("Status").asText()).isEqualTo("SUCCESS");
@@ -138,23 +156,21 @@ class BucketNotificationsTest {
         .isEqualTo("paraglue-notifications-docs-paraglue");
     assertThat(answered.path("RequestId").asText()).isEqualTo("req-1");
     GetBucketNotificationConfigurationResponse now = current();
-    assertThat(ids(now))
-        .containsExactly(
-            "thumbnails",
-            "paraglue-paraglue-0",
-            "paraglue-paraglue-1",
-            "paraglue-paraglue-2",
-            "paraglue-paraglue-3",
-            "paraglue-paraglue-4");
-    assertThat(now.queueConfigurations())
-        .singleElement()
-        .satisfies(q -> assertThat(q.id()).isEqualTo("audit"));
-    LambdaFunctionConfiguration first = now.lambdaFunctionConfigurations().get(1);
-    assertThat(first.lambdaFunctionArn()).endsWith(":function:paraglue-trigger");
-    assertThat(first.eventsAsStrings()).containsExactly("s3:ObjectCreated:*");
-    assertThat(first.filter().key().filterRules())
-        .extracting(r -> r.nameAsString().toLowerCase(java.util.Locale.ROOT) + "=" + r.value())
-        .containsExactly("prefix=raw/", "suffix=.txt");
+    List<String> expected = new ArrayList<>(List.of("thumbnails", "audit"));
+    expected.addAll(ours(10));
+    assertThat(ids(now)).containsExactlyElementsOf(expected);
+    assertThat(now.lambdaFunctionConfigurations()).singleElement().isNotNull();
+    List<QueueConfiguration> queues = now.queueConfigurations();
+    QueueConfiguration created = queues.get(1);
+    QueueConfiguration removed = queues.get(6);
+    assertThat(created.queueArn()).endsWith(":paraglue-uploads");
+    assertThat(created.eventsAsStrings()).containsExactly("s3:ObjectCreated:*");
+    assertThat(removed.eventsAsStrings()).containsExactly("s3:ObjectRemoved:*");
+    for (QueueConfiguration q : List.of(created, removed)) {
+      assertThat(q.filter().key().filterRules())
+          .extracting(r -> r.nameAsString().toLowerCase(java.util.Locale.ROOT) + "=" + r.value())
+          .containsExactly("prefix=raw/", "suffix=.txt");
+    }
   }
 
   @Test
@@ -162,13 +178,13 @@ class BucketNotificationsTest {
     call("Create", "docs", List.of(".txt", ".md", ".text", ".gz", ".bz2"));
     assertThat(call("Update", "docs", List.of(".txt", ".md")).path("Status").asText())
         .isEqualTo("SUCCESS");
-    assertThat(ids(current()))
-        .containsExactly("thumbnails", "paraglue-paraglue-0", "paraglue-paraglue-1");
+    List<String> expected = new ArrayList<>(List.of("thumbnails", "audit"));
+    expected.addAll(ours(4));
+    assertThat(ids(current())).containsExactlyElementsOf(expected);
 
     assertThat(call("Delete", "docs", List.of(".txt", ".md")).path("Status").asText())
         .isEqualTo("SUCCESS");
-    assertThat(ids(current())).containsExactly("thumbnails");
-    assertThat(current().queueConfigurations()).hasSize(1);
+    assertThat(ids(current())).containsExactly("thumbnails", "audit");
   }
 
   @Test

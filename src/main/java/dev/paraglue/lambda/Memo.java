@@ -1,12 +1,12 @@
-package dev.paraglue.trigger;
+package dev.paraglue.lambda;
 
 import java.util.function.Supplier;
 
 /** A supplier computed once, on first use: handlers build their SDK clients on the first event. */
-final class Memo {
+public final class Memo {
   private Memo() {}
 
-  static <T> Supplier<T> of(Supplier<T> s) {
+  public static <T> Supplier<T> of(Supplier<T> s) {
     return new Supplier<>() {
       private T value;
 

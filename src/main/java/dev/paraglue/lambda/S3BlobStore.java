@@ -1,4 +1,4 @@
-package dev.paraglue.trigger;
+package dev.paraglue.lambda;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,6 +65,14 @@ public final class S3BlobStore implements BlobStore {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + uri + ": " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public boolean delete(String uri) {
+    boolean existed = exists(uri);
+    Address a = Address.of(uri);
+    s3.deleteObject(b -> b.bucket(a.bucket()).key(a.key()));
+    return existed;
   }
 
   @Override

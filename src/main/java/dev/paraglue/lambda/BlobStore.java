@@ -1,4 +1,4 @@
-package dev.paraglue.trigger;
+package dev.paraglue.lambda;
 
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +19,9 @@ public interface BlobStore {
   Optional<byte[]> get(String uri, long maxBytes);
 
   boolean exists(String uri);
+
+  /** Deletes an object; true when there was one. */
+  boolean delete(String uri);
 
   /** An object longer than a reader accepts. */
   final class TooLargeException extends RuntimeException {

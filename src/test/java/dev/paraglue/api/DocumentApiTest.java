@@ -1,12 +1,15 @@
-package dev.paraglue.trigger;
+package dev.paraglue.api;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.paraglue.lambda.BlobStore;
+import dev.paraglue.lambda.JsonLog;
+import dev.paraglue.lambda.StackVariables;
+import dev.paraglue.local.LocalBlobStore;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
@@ -15,9 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -206,6 +206,37 @@ class DocumentApiTest {
     assertThat(call(post("x".repeat(64))).status()).as("exactly at the limit").isEqualTo(202);
   }
 
+  private static ObjectNode delete(String id) throws IOException {
+    ObjectNode e = get(id, false);
+    e.put("routeKey", "DELETE /documents/{doc_id}");
+    ((ObjectNode) e.get("requestContext").get("http")).put("method", "DELETE");
+    return e;
+  }
+
+  @Test
+  void delete_removesTheSubmittedSource_answers202_andAfterTheRunGetAnswers404()
+      throws IOException {
+    ApiDocument d = submitted(call(post("to be removed\n")));
+    processed(d);
+    Path source = Path.of(URI.create(config.sourceUri(d)));
+    Path result = Path.of(URI.create(config.resultUri(d)));
+
+    Answer deleted = call(delete(d.id()));
+    assertThat(deleted.status()).isEqualTo(202);
+    assertThat(deleted.json().path("status").asText()).isEqualTo("removing");
+    assertThat(source).doesNotExist();
+    assertThat(stored()).isEmpty();
+    // Until the removal's run: the published document is still served; deleting again is 202.
+    assertThat(call(get(d.id(), false)).status()).isEqualTo(200);
+    assertThat(call(delete(d.id())).status()).isEqualTo(202);
+
+    Files.delete(result); // what the run that the removal event starts does
+    assertThat(call(get(d.id(), false)).status()).isEqualTo(404);
+    assertThat(call(delete(d.id())).status()).isEqualTo(404);
+    assertThat(call(delete("../../etc/passwd")).status()).isEqualTo(400);
+    assertThat(logs.toString(UTF_8)).contains("document_deleted").doesNotContain("to be removed");
+  }
+
   @Test
   void get_isPendingUntilTheJobPublishes_thenTheReassembledText() throws IOException {
     ApiDocument d = submitted(call(post("  Indented first,\r\nsecond line  \n \t\n\n段落二\n")));
@@ -301,7 +332,7 @@ class DocumentApiTest {
     assertThat(call(none).status()).isEqualTo(400);
 
     ObjectNode other = event("api-get.json");
-    other.put("routeKey", "DELETE /documents/{doc_id}");
+    other.put("routeKey", "PUT /documents/{doc_id}");
     assertThat(call(other).status()).isEqualTo(404);
   }
 
@@ -323,6 +354,11 @@ class DocumentApiTest {
           public boolean exists(String uri) {
             return false;
           }
+
+          @Override
+          public boolean delete(String uri) {
+            throw new IllegalStateException("Access Denied (Service: S3, Status Code: 403)");
+          }
         };
     DocumentApi failing = api(config, broken);
     Answer a = call(failing, post("text\n"));
@@ -338,9 +374,9 @@ class DocumentApiTest {
     ApiConfig fromTable =
         ApiConfig.fromEnvironment(
             Map.of(
-                TriggerConfig.SOURCE_PREFIX, "s3://b/raw",
-                TriggerConfig.OUTPUT_PREFIX, "s3://b/out/",
-                TriggerConfig.SOURCE_TABLE, "raw.docs"));
+                StackVariables.SOURCE_PREFIX, "s3://b/raw",
+                StackVariables.OUTPUT_PREFIX, "s3://b/out/",
+                StackVariables.SOURCE_TABLE, "raw.docs"));
     ApiDocument d = ApiDocument.parse("20261129-0123456789abcdef0123456789abcdef").orElseThrow();
     assertThat(fromTable.sourceUri(d))
         .isEqualTo("s3://b/raw/dt=2026-11-29/api/0123456789abcdef0123456789abcdef.txt");
@@ -352,9 +388,9 @@ class DocumentApiTest {
     ApiConfig fromPaths =
         ApiConfig.fromEnvironment(
             Map.of(
-                TriggerConfig.SOURCE_PREFIX,
+                StackVariables.SOURCE_PREFIX,
                 "s3://b/raw/",
-                TriggerConfig.OUTPUT_PREFIX,
+                StackVariables.OUTPUT_PREFIX,
                 "s3://b/out"));
     assertThat(fromPaths.resultUri(d))
         .isEqualTo("s3://b/out/documents/0123456789abcdef0123456789abcdef.txt");
@@ -362,98 +398,16 @@ class DocumentApiTest {
     assertThat(
             org.assertj.core.api.Assertions.catchThrowable(
                 () ->
-                    ApiConfig.fromEnvironment(Map.of(TriggerConfig.SOURCE_PREFIX, "s3://b/raw/"))))
+                    ApiConfig.fromEnvironment(Map.of(StackVariables.SOURCE_PREFIX, "s3://b/raw/"))))
         .hasMessage("Cannot serve documents: PARAGLUE_OUTPUT_PREFIX is not set");
     assertThat(
             org.assertj.core.api.Assertions.catchThrowable(
                 () ->
                     ApiConfig.fromEnvironment(
                         Map.of(
-                            TriggerConfig.SOURCE_PREFIX, "s3://b/raw/",
-                            TriggerConfig.OUTPUT_PREFIX, "s3://b/out/",
+                            StackVariables.SOURCE_PREFIX, "s3://b/raw/",
+                            StackVariables.OUTPUT_PREFIX, "s3://b/out/",
                             ApiConfig.MAX_BODY_BYTES, "9999999"))))
         .hasMessageContaining("must be between 1 and 4194304");
-  }
-
-  @Test
-  void localCommands_helpAndParser_readOneTable() {
-    assertThat(LocalApi.COMMAND.help())
-        .startsWith("usage: jobs/paraglue api [--port N]\n")
-        .contains(
-            "\n  --port N       loopback port to serve on (0: any free one) (default: 8787)\n")
-        .contains("\n  --home DIR ", "\n  --runner PATH ");
-    assertThat(LocalApi.COMMAND.parse("--home", "/h").values())
-        .containsEntry("port", "8787")
-        .containsEntry("home", "/h")
-        .doesNotContainKey("runner");
-    assertThatThrownBy(() -> LocalApi.COMMAND.parse("--prot", "1"))
-        .hasMessage(
-            "Cannot serve the API: unknown argument(s) --prot; valid arguments are --port, --home,"
-                + " --runner");
-
-    assertThat(LocalTrigger.COMMAND.help())
-        .startsWith("usage: jobs/paraglue trigger [--dry-run] EVENT.json\n")
-        .contains("\n  --dry-run  print each StartJobRun request as one JSON line; send nothing\n");
-    assertThat(LocalTrigger.COMMAND.parse("e.json", "--dry-run").flag("dry-run")).isTrue();
-    assertThatThrownBy(() -> LocalTrigger.COMMAND.parse("--dry-run"))
-        .hasMessage("Cannot run the trigger: EVENT.json is required");
-  }
-
-  @Test
-  void localServer_playsApiGateway_overHttpOnLoopback() throws Exception {
-    List<String> queued = new ArrayList<>();
-    try (LocalApi local = LocalApi.start(0, api, queued::add)) {
-      HttpClient http = HttpClient.newHttpClient();
-      String base = "http://127.0.0.1:" + local.port();
-      HttpResponse<String> posted =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + "/documents?name=n%C3%B8tes"))
-                  .POST(HttpRequest.BodyPublishers.ofByteArray("café\r\n\r\nbar\n".getBytes(UTF_8)))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(posted.statusCode()).isEqualTo(202);
-      JsonNode body = JSON.readTree(posted.body());
-      assertThat(body.path("name").asText()).isEqualTo("nøtes");
-      String id = body.path("doc_id").asText();
-      assertThat(posted.headers().firstValue("location")).contains("/documents/" + id);
-      assertThat(queued).containsExactly(body.path("source_uri").asText());
-      assertThat(Files.readString(Path.of(URI.create(queued.get(0)))))
-          .isEqualTo("café\r\n\r\nbar\n");
-
-      HttpResponse<String> pending =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + "/documents/" + id)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(pending.statusCode()).isEqualTo(202);
-      processed(ApiDocument.parse(id).orElseThrow());
-      HttpResponse<String> done =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + "/documents/" + id)).build(),
-              HttpResponse.BodyHandlers.ofString(UTF_8));
-      assertThat(done.statusCode()).isEqualTo(200);
-      assertThat(done.body()).isEqualTo("café\n\nbar\n");
-      assertThat(done.headers().firstValue("content-type")).contains("text/plain; charset=utf-8");
-
-      for (String path : List.of("/nothing", "/documents/" + id + "/x/y", "/documents/")) {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(base + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(path).isEqualTo(404);
-      }
-      HttpResponse<String> escape =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + "/documents/..%2F..%2Fsecret")).build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(escape.statusCode()).isEqualTo(400);
-      HttpResponse<String> empty =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + "/documents"))
-                  .POST(HttpRequest.BodyPublishers.noBody())
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(empty.statusCode()).isEqualTo(400);
-      assertThat(queued).hasSize(1);
-    }
   }
 }

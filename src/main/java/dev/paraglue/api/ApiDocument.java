@@ -1,4 +1,4 @@
-package dev.paraglue.trigger;
+package dev.paraglue.api;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;

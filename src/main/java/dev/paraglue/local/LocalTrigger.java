@@ -1,8 +1,13 @@
-package dev.paraglue.trigger;
+package dev.paraglue.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paraglue.cli.Argument;
 import dev.paraglue.cli.Command;
+import dev.paraglue.lambda.JsonLog;
+import dev.paraglue.trigger.JobStarter;
+import dev.paraglue.trigger.ManifestStore;
+import dev.paraglue.trigger.TriggerConfig;
+import dev.paraglue.trigger.UploadTrigger;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -144,8 +144,6 @@ public final class JobRunner {
   private void execute(JobArguments args, RunReport report) {
     String runId = report.runId();
     Configuration conf = hadoopConf();
-    ResultSettings settings =
-        new ResultSettings(qualifiedOutput(args.outputPath(), conf), args.maxParagraphBytes());
     LOG.info("Run {} starting", runId);
     SourcePlan plan = stage(report, "resolve", () -> new SourceResolver(spark).resolve(args));
     report.count("listed", plan.listed());
@@ -162,6 +160,11 @@ public final class JobRunner {
           tables.ensureDocumentsTable(args.documentsTable());
           return null;
         });
+    ResultSettings settings =
+        new ResultSettings(
+            qualifiedOutput(args.outputPath(), conf),
+            args.maxParagraphBytes(),
+            tables.catalogName(args.paragraphTable()));
     // Read even when not incremental: it says which documents had a rejection to clear.
     Map<String, Row> ledger =
         stage(

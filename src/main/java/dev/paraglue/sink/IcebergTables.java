@@ -64,14 +64,14 @@ public final class IcebergTables {
           + " status string, reason string, reason_offset bigint, reason_detail string,"
           + " paragraph_count int, output_uri string, output_bytes bigint, checksum bigint,"
           + " run_id string, processed_at timestamp, output_path string,"
-          + " max_paragraph_bytes bigint";
+          + " max_paragraph_bytes bigint, paragraph_table string";
 
   /**
    * Ledger columns added after the first release, with their types: a documents table made before
    * gains them (null in its old rows, which then count as changed once).
    */
   private static final Map<String, String> LATER_DOCUMENT_COLUMNS =
-      Map.of("output_path", "string", "max_paragraph_bytes", "bigint");
+      Map.of("output_path", "string", "max_paragraph_bytes", "bigint", "paragraph_table", "string");
 
   /**
    * How both tables are written. Replaced rows are deleted merge-on-read (position delete files,
@@ -225,6 +225,11 @@ public final class IcebergTables {
     }
   }
 
+  /** The table's name as its catalog gives it ({@code spark_catalog.db.paragraphs}). */
+  public String catalogName(String table) {
+    return icebergTable(table).name();
+  }
+
   private boolean exists(String table) {
     return spark.catalog().tableExists(table);
   }
@@ -239,7 +244,7 @@ public final class IcebergTables {
    * rejected with.
    */
   public static boolean unchanged(SourceDocument d, Row entry, ResultSettings settings) {
-    if (entry == null || anyNull(entry, 2, 3, 5, 6)) {
+    if (entry == null || anyNull(entry, 2, 3, 5, 6, 7)) {
       return false;
     }
     String status = entry.getString(4);
@@ -248,7 +253,8 @@ public final class IcebergTables {
         && entry.getTimestamp(3).getTime() == d.getModified()
         && (DocumentSummary.OK.equals(status) || DocumentSummary.REJECTED.equals(status))
         && settings.outputPath().equals(entry.getString(5))
-        && settings.maxParagraphBytes() == entry.getLong(6);
+        && settings.maxParagraphBytes() == entry.getLong(6)
+        && settings.paragraphTable().equals(entry.getString(7));
   }
 
   private static boolean anyNull(Row r, int... fields) {
@@ -284,7 +290,8 @@ public final class IcebergTables {
                 "source_modified",
                 "status",
                 "output_path",
-                "max_paragraph_bytes")
+                "max_paragraph_bytes",
+                "paragraph_table")
             .join(frame(docIds, "doc_id"), "doc_id");
     for (Row r : rows.collectAsList()) {
       out.put(r.getString(0), r);
@@ -607,7 +614,8 @@ public final class IcebergTables {
         runId,
         processedAt,
         settings.outputPath(),
-        settings.maxParagraphBytes());
+        settings.maxParagraphBytes(),
+        settings.paragraphTable());
   }
 
   /**

@@ -354,6 +354,30 @@ class ParagraphJobIT {
             .first();
     assertThat(ledger.getString(0)).isEqualTo("file:" + elsewhere.toAbsolutePath());
     assertThat(ledger.getLong(1)).isEqualTo(4000L);
+
+    // Another paragraph table beside the same documents table: nothing is unchanged there.
+    List<String> other =
+        new ArrayList<>(
+            List.of(
+                args(
+                    "incr",
+                    elsewhere,
+                    "--source_table",
+                    "incr.raw",
+                    "--max_paragraph_bytes",
+                    "4000")));
+    other.set(other.indexOf("incr.paragraphs"), "incr.other_paragraphs");
+    RunResult retabled = run(other.toArray(new String[0]));
+    assertThat(retabled.exitCode()).as(retabled.message()).isZero();
+    assertThat(retabled.report().get().count("skipped_unchanged")).isZero();
+    assertThat(rowsByDoc("incr.other_paragraphs").keySet())
+        .isEqualTo(rowsByDoc("incr.paragraphs").keySet());
+    assertThat(
+            spark
+                .sql("SELECT DISTINCT paragraph_table FROM incr.documents WHERE status = 'ok'")
+                .collectAsList())
+        .extracting(r -> r.getString(0))
+        .containsExactly("spark_catalog.incr.other_paragraphs");
   }
 
   @Test

@@ -390,12 +390,17 @@ public final class IcebergTables {
     }
     Snapshot base = refreshedBase(table);
     Dataset<Row> ids = frame(docIds, "doc_id");
+    Optional<DocIdRanges> ranges = base == null ? Optional.empty() : ranges(table, base, docIds);
+    // Where the documents' rows can be: all of the table when its files do not say.
+    String where = ranges.map(DocIdRanges::sql).orElse("TRUE");
     boolean existing =
-        base != null && !spark.table(table).select("doc_id").join(ids, "doc_id").isEmpty();
+        base != null
+            && !ranges.map(DocIdRanges::none).orElse(false)
+            && !spark.table(table).where(where).select("doc_id").join(ids, "doc_id").isEmpty();
     String branch = existing ? createBranch(table, base) : null;
     try {
       StagedChanges staged =
-          branch == null ? StagedChanges.NONE : deleteOnBranch(table, branch, ids, base);
+          branch == null ? StagedChanges.NONE : deleteOnBranch(table, branch, ids, where, base);
       beforeCommit.run();
       Table t = icebergTable(table);
       t.refresh();
@@ -476,9 +481,29 @@ public final class IcebergTables {
     return out;
   }
 
-  /** Deletes the rows of {@code ids} on the branch and returns what that wrote. */
+  /**
+   * The doc id ranges of {@code base}'s data files that can hold rows of {@code docIds}; logs how
+   * many data files a scan of them reads.
+   */
+  private Optional<DocIdRanges> ranges(String table, Snapshot base, Collection<String> docIds) {
+    Table t = icebergTable(table);
+    Optional<DocIdRanges> ranges = DocIdRanges.of(t, base.snapshotId(), docIds);
+    LOG.info(
+        "Rows of {} documents in {}: {} of {} data files to read ({} doc id ranges)",
+        docIds.size(),
+        table,
+        ranges.map(r -> r.files(t, base.snapshotId())).orElse(-1L),
+        base.summary().get("total-data-files"),
+        ranges.map(r -> Integer.toString(r.ranges().size())).orElse("no bounds: all"));
+    return ranges;
+  }
+
+  /**
+   * Deletes the rows of {@code ids} on the branch, scanning the data files {@code where} lets
+   * Iceberg keep, and returns what that wrote.
+   */
   private StagedChanges deleteOnBranch(
-      String table, String branch, Dataset<Row> ids, Snapshot base) {
+      String table, String branch, Dataset<Row> ids, String where, Snapshot base) {
     String view = "paraglue_replaced_" + branch;
     ids.createOrReplaceTempView(view);
     try {
@@ -487,7 +512,9 @@ public final class IcebergTables {
               + table
               + ".branch_"
               + branch
-              + " WHERE doc_id IN (SELECT doc_id FROM "
+              + " WHERE "
+              + where
+              + " AND doc_id IN (SELECT doc_id FROM "
               + view
               + ")");
     } finally {

@@ -6,9 +6,16 @@
 #
 #   jobs/bench/run.sh [--size 1g] [--docs 20000] [--big 2.4g] [--repeat 1]
 #                     [--scenarios many,double,big] [--bzip2-size 512m] [--out DIR]
+#                     [--steady-docs 1000,200000,1000000] [--steady-doc-bytes 2048]
 #
 # Scenario bzip2 (not run by default) compresses one document of --bzip2-size and runs paraglue
 # on it twice: as byte ranges of blocks, and read whole by one task (a range size above the file).
+#
+# Scenario steady (not run by default) measures one steady-state cycle on tables of each of
+# --steady-docs documents (--steady-doc-bytes each): a first run, then +200 new, 200 changed and 100
+# removed documents (SteadyChange.java) and a run with --remove_missing. It reports wall and CPU
+# time, peak RSS, the driver's heap (GC log), bytes written to each table, and checks the documents
+# and the paragraph table against the reference after each size's cycle; into DIR/steady.md.
 #
 # Needs Java 17 and Maven; GNU awk (apt-get install gawk) for the awk column.
 set -euo pipefail
@@ -21,6 +28,8 @@ big=2.4g
 bzip2_size=512m
 repeat=1
 scenarios=many,double,big
+steady_docs=1000,200000,1000000
+steady_doc_bytes=2048
 work=$root/target/bench
 while (($#)); do
   case $1 in
@@ -30,8 +39,10 @@ while (($#)); do
     --bzip2-size) bzip2_size=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --scenarios) scenarios=$2; shift 2 ;;
+    --steady-docs) steady_docs=$2; shift 2 ;;
+    --steady-doc-bytes) steady_doc_bytes=$2; shift 2 ;;
     --out) work=$2; shift 2 ;;
-    -h | --help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -163,6 +174,98 @@ run_others() { # scenario corpus nbytes memory
   rm -rf "$work/single-$scenario" "$work/naive-$scenario" "$work/awk-$scenario"
 }
 
+# steady_run SIZE LABEL: one timed run of SIZE's steady tables; appends a row to steady.tsv:
+# size label wall_s user_s sys_s rss_mb exit heap_peak_mb heap_after_gc_peak_mb
+steady_run() {
+  local n=$1 label=$2 dir=$work/steady-$1 rc=0 secs rss user sys peak live
+  rm -f "$dir"/gc-"$label".*.log
+  /usr/bin/time -f "%e %M %U %S" -o "$dir/time-$label" \
+    env PARAGLUE_HOME="$dir/home" PARAGLUE_DRIVER_MEMORY=4g \
+    JAVA_TOOL_OPTIONS="-Xlog:gc:file=$dir/gc-$label.%p.log" \
+    "$root/jobs/paraglue" run --source_paths "$dir/live" --output_path "$dir/out" \
+    --paragraph_table bench.paragraphs --documents_table bench.documents \
+    --remove_missing true >"$dir/run-$label.log" 2>&1 || rc=$?
+  read -r secs rss user sys < <(tail -n 1 "$dir/time-$label")
+  # G1 lines read "... 812M->96M(1024M) ...": before and after each collection.
+  read -r peak live < <(cat "$dir"/gc-"$label".*.log | grep -oE '[0-9]+M->[0-9]+M' |
+    awk -F'M->|M' '{ if ($1 > p) p = $1; if ($2 > l) l = $2 } END { print p + 0, l + 0 }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$label" "$secs" "$user" "$sys" \
+    "$((rss / 1024))" "$rc" "$peak" "$live" >>"$work/steady.tsv"
+  printf 'bench: steady %-8s %-6s %8ss wall %8ss CPU  %6s MB RSS  heap peak %s MB  exit %s\n' \
+    "$n" "$label" "$secs" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" \
+    "$((rss / 1024))" "$peak" "$rc" >&2
+}
+
+table_bytes() { # SIZE TABLE -> bytes under the table's folder (data, deletes, metadata)
+  du -sb "$work/steady-$1/home/warehouse/bench.db/$2" | cut -f1
+}
+
+# steady_check SIZE REFERENCE: documents/ byte-identical to the reference, and every document's
+# rows in the paragraph table, reassembled in SQL, hash to the reference's bytes.
+steady_check() {
+  local n=$1 ref=$2 dir=$work/steady-$1 docs rows
+  docs=$(if diff -r -q "$ref" "$dir/out/documents" >"$dir/diff"; then echo yes; else
+    echo "NO ($(wc -l <"$dir/diff") differ)"; fi)
+  PARAGLUE_HOME="$dir/home" "$root/jobs/paraglue" sql --json "SELECT doc_id, sha2(concat(concat_ws(
+    '\n\n', transform(array_sort(collect_list(struct(paragraph_index, text))), p -> p.text)),
+    '\n'), 256) AS h FROM bench.paragraphs GROUP BY doc_id" 2>"$dir/check-sql.log" |
+    sed -n -E 's/^\{"doc_id":"(.*)","h":"([0-9a-f]+)"\}$/\2  \1/p' | sort >"$dir/table.sha"
+  (cd "$ref" && find . -type f -size +0 -printf '%P\n' | sort | xargs -d '\n' sha256sum) |
+    sort >"$dir/reference.sha"
+  rows=$(if cmp -s "$dir/table.sha" "$dir/reference.sha"; then
+    echo "yes ($(wc -l <"$dir/table.sha") documents)"; else
+    echo "NO ($(comm -3 "$dir/table.sha" "$dir/reference.sha" | wc -l) differ)"; fi)
+  printf '%s\t%s\t%s\n' "$n" "$docs" "$rows" >>"$work/steady-checks.tsv"
+  echo "bench: steady $n documents identical: $docs; paragraph table: $rows" >&2
+}
+
+steady() { # SIZE: first run, one cycle of changes, checks
+  local n=$1 dir=$work/steady-$1 base ref p0 d0 text
+  base=$(corpus "$n" "$((n * steady_doc_bytes))")
+  ref=$(reference "$base")
+  rm -rf "$dir" && mkdir -p "$dir/lists" "$dir/changed"
+  cp -al "$base" "$dir/live"
+  PARAGLUE_HOME="$dir/home" "$root/jobs/paraglue" sql "CREATE DATABASE IF NOT EXISTS bench" >/dev/null 2>&1
+  steady_run "$n" first
+  p0=$(table_bytes "$n" paragraphs) d0=$(table_bytes "$n" documents)
+  text=$(java "$bench/SteadyChange.java" --dir "$dir/live" --docs "$n" --out "$dir/lists")
+  # The reference after the cycle: the first one, less the removed, plus the written ones anew.
+  cp -al "$ref" "$dir/reference"
+  xargs -a "$dir/lists/removed.txt" -d '\n' -I{} rm "$dir/reference/{}"
+  (cd "$dir/live" && xargs -a "$dir/lists/written.txt" -d '\n' cp --parents -t "$dir/changed")
+  java -Xmx1g "$bench/ReferenceSplit.java" "$dir/changed" "$dir/changed-reference" >&2
+  (cd "$dir/changed-reference" && xargs -a "$dir/lists/written.txt" -d '\n' -I{} \
+    sh -c 'rm -f "$1/{}"; cp --parents "{}" "$1"' _ "$dir/reference")
+  steady_run "$n" cycle
+  printf '%s\t%s\t%s\t%s\n' "$n" "$text" "$(($(table_bytes "$n" paragraphs) - p0))" \
+    "$(($(table_bytes "$n" documents) - d0))" >>"$work/steady-bytes.tsv"
+  { tr -d ' \n' <"$(ls -t "$dir"/out/_runs/*.json | head -n 1)" |
+    grep -oE '"stage_(millis|process_cpu_millis)":\{[^}]*\}'
+    grep -oE '(Rows of|Committed|Run .*: [0-9]+ listed).*' "$dir/run-cycle.log"; } |
+    sed "s/^/$n cycle: /" >>"$work/steady-stages.txt" || true
+  steady_check "$n" "$dir/reference"
+}
+
+steady_report() { # steady.tsv, steady-bytes.tsv, steady-checks.tsv -> steady.md
+  {
+    echo "| documents | run | wall s | CPU s (user+sys) | peak RSS MB | driver heap peak MB (before GC / after GC) | exit |"
+    echo "|---|---|---|---|---|---|---|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %.1f | %s | %s / %s | %s |\n", $1, $2, $3, $4 + $5, $6, $8, $9, $7 }' \
+      "$work/steady.tsv"
+    echo
+    echo "| documents | text bytes of new + changed | bytes written to the paragraph table | ratio | bytes written to the documents table |"
+    echo "|---|---|---|---|---|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %.2f× | %s |\n", $1, $2, $3, $3 / $2, $4 }' "$work/steady-bytes.tsv"
+    echo
+    echo "| documents | documents/ identical to the reference after the cycle | paragraph table's rows reassembled = reference |"
+    echo "|---|---|---|"
+    awk -F'\t' '{ printf "| %s | %s | %s |\n", $1, $2, $3 }' "$work/steady-checks.tsv"
+    echo
+    sed 's/^/    /' "$work/steady-stages.txt"
+  } >"$work/steady.md"
+  cat "$work/steady.md" >&2
+}
+
 : >"$work/checks.tsv"
 IFS=, read -r -a wanted <<<"$scenarios"
 for s in "${wanted[@]}"; do
@@ -194,9 +297,22 @@ for s in "${wanted[@]}"; do
       printf 'bzip2\tidentical\t%s (ranges), %s (whole)\n' "$(identical "$plain" "$work/out-bzip2")" \
         "$(identical "$plain" "$work/out-bzip2-paraglue-whole")" >>"$work/checks.tsv"
       ;;
+    steady)
+      : >"$work/steady.tsv" && : >"$work/steady-bytes.tsv" && : >"$work/steady-checks.tsv"
+      : >"$work/steady-stages.txt"
+      IFS=, read -r -a sizes <<<"$steady_docs"
+      for n in "${sizes[@]}"; do
+        steady "$n"
+      done
+      steady_report
+      ;;
     *) echo "bench: unknown scenario $s" >&2; exit 2 ;;
   esac
 done
+if [[ ! -s $results ]]; then
+  echo "bench: steady only: RESULTS.md left as it is; the tables are in $work/steady.md" >&2
+  exit 0
+fi
 
 java "$bench/Report.java" "$results" "$work/checks.tsv" "$root/jobs/bench/RESULTS.md" "$command_line" \
   "$work/failures.tsv"

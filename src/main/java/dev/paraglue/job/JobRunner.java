@@ -136,11 +136,14 @@ public final class JobRunner {
    */
   private void execute(JobArguments args, JobSettings jobSettings, RunReport report) {
     Configuration conf = hadoopConf();
+    IcebergTables tables = new IcebergTables(spark);
     ResultSettings settings =
-        new ResultSettings(qualifiedOutput(args.outputPath(), conf), args.maxParagraphBytes());
+        new ResultSettings(
+            qualifiedOutput(args.outputPath(), conf),
+            args.maxParagraphBytes(),
+            tables.catalogName(args.paragraphTable()));
     LOG.info("Run {} starting", report.runId());
     SourcePlan plan = resolve(args, report);
-    IcebergTables tables = new IcebergTables(spark);
     ensureTables(args, plan, tables, report);
     Selection selection = select(args, plan, tables, settings, report);
     RunOutcome outcome = startOutcome(plan, selection, settings, report);

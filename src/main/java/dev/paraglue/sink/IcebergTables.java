@@ -64,14 +64,14 @@ public final class IcebergTables {
           + " status string, reason string, reason_offset bigint, reason_detail string,"
           + " paragraph_count int, output_uri string, output_bytes bigint, checksum bigint,"
           + " run_id string, processed_at timestamp, output_path string,"
-          + " max_paragraph_bytes bigint";
+          + " max_paragraph_bytes bigint, paragraph_table string";
 
   /**
    * Ledger columns added after the first release, with their types: a documents table made before
    * gains them (null in its old rows, which then count as changed once).
    */
   private static final Map<String, String> LATER_DOCUMENT_COLUMNS =
-      Map.of("output_path", "string", "max_paragraph_bytes", "bigint");
+      Map.of("output_path", "string", "max_paragraph_bytes", "bigint", "paragraph_table", "string");
 
   /**
    * How both tables are written. Replaced rows are deleted merge-on-read (position delete files,
@@ -225,6 +225,11 @@ public final class IcebergTables {
     }
   }
 
+  /** The table's name as its catalog gives it ({@code spark_catalog.db.paragraphs}). */
+  public String catalogName(String table) {
+    return icebergTable(table).name();
+  }
+
   private boolean exists(String table) {
     return spark.catalog().tableExists(table);
   }
@@ -239,7 +244,7 @@ public final class IcebergTables {
    * rejected with.
    */
   public static boolean unchanged(SourceDocument d, Row entry, ResultSettings settings) {
-    if (entry == null || anyNull(entry, 2, 3, 5, 6)) {
+    if (entry == null || anyNull(entry, 2, 3, 5, 6, 7)) {
       return false;
     }
     String status = entry.getString(4);
@@ -248,7 +253,8 @@ public final class IcebergTables {
         && entry.getTimestamp(3).getTime() == d.getModified()
         && (DocumentSummary.OK.equals(status) || DocumentSummary.REJECTED.equals(status))
         && settings.outputPath().equals(entry.getString(5))
-        && settings.maxParagraphBytes() == entry.getLong(6);
+        && settings.maxParagraphBytes() == entry.getLong(6)
+        && settings.paragraphTable().equals(entry.getString(7));
   }
 
   private static boolean anyNull(Row r, int... fields) {
@@ -284,7 +290,8 @@ public final class IcebergTables {
                 "source_modified",
                 "status",
                 "output_path",
-                "max_paragraph_bytes")
+                "max_paragraph_bytes",
+                "paragraph_table")
             .join(frame(docIds, "doc_id"), "doc_id");
     for (Row r : rows.collectAsList()) {
       out.put(r.getString(0), r);
@@ -383,12 +390,17 @@ public final class IcebergTables {
     }
     Snapshot base = refreshedBase(table);
     Dataset<Row> ids = frame(docIds, "doc_id");
+    Optional<DocIdRanges> ranges = base == null ? Optional.empty() : ranges(table, base, docIds);
+    // Where the documents' rows can be: all of the table when its files do not say.
+    String where = ranges.map(DocIdRanges::sql).orElse("TRUE");
     boolean existing =
-        base != null && !spark.table(table).select("doc_id").join(ids, "doc_id").isEmpty();
+        base != null
+            && !ranges.map(DocIdRanges::none).orElse(false)
+            && !spark.table(table).where(where).select("doc_id").join(ids, "doc_id").isEmpty();
     String branch = existing ? createBranch(table, base) : null;
     try {
       StagedChanges staged =
-          branch == null ? StagedChanges.NONE : deleteOnBranch(table, branch, ids, base);
+          branch == null ? StagedChanges.NONE : deleteOnBranch(table, branch, ids, where, base);
       beforeCommit.run();
       Table t = icebergTable(table);
       t.refresh();
@@ -469,9 +481,29 @@ public final class IcebergTables {
     return out;
   }
 
-  /** Deletes the rows of {@code ids} on the branch and returns what that wrote. */
+  /**
+   * The doc id ranges of {@code base}'s data files that can hold rows of {@code docIds}; logs how
+   * many data files a scan of them reads.
+   */
+  private Optional<DocIdRanges> ranges(String table, Snapshot base, Collection<String> docIds) {
+    Table t = icebergTable(table);
+    Optional<DocIdRanges> ranges = DocIdRanges.of(t, base.snapshotId(), docIds);
+    LOG.info(
+        "Rows of {} documents in {}: {} of {} data files to read ({} doc id ranges)",
+        docIds.size(),
+        table,
+        ranges.map(r -> r.files(t, base.snapshotId())).orElse(-1L),
+        base.summary().get("total-data-files"),
+        ranges.map(r -> Integer.toString(r.ranges().size())).orElse("no bounds: all"));
+    return ranges;
+  }
+
+  /**
+   * Deletes the rows of {@code ids} on the branch, scanning the data files {@code where} lets
+   * Iceberg keep, and returns what that wrote.
+   */
   private StagedChanges deleteOnBranch(
-      String table, String branch, Dataset<Row> ids, Snapshot base) {
+      String table, String branch, Dataset<Row> ids, String where, Snapshot base) {
     String view = "paraglue_replaced_" + branch;
     ids.createOrReplaceTempView(view);
     try {
@@ -480,7 +512,9 @@ public final class IcebergTables {
               + table
               + ".branch_"
               + branch
-              + " WHERE doc_id IN (SELECT doc_id FROM "
+              + " WHERE "
+              + where
+              + " AND doc_id IN (SELECT doc_id FROM "
               + view
               + ")");
     } finally {
@@ -607,7 +641,8 @@ public final class IcebergTables {
         runId,
         processedAt,
         settings.outputPath(),
-        settings.maxParagraphBytes());
+        settings.maxParagraphBytes(),
+        settings.paragraphTable());
   }
 
   /**

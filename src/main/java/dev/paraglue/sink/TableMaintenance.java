@@ -1,13 +1,25 @@
 package dev.paraglue.sink;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileContent;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
+import org.apache.iceberg.ManifestReader;
+import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.actions.DeleteOrphanFiles;
 import org.apache.iceberg.actions.ExpireSnapshots;
 import org.apache.iceberg.actions.RewriteDataFiles;
 import org.apache.iceberg.actions.RewriteManifests;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.actions.SparkActions;
 import org.apache.spark.sql.SparkSession;
@@ -128,7 +140,7 @@ public final class TableMaintenance {
             .option("delete-file-threshold", "1")
             .option("min-input-files", "2")
             // The new files get a sequence number above every delete, so the deletes they absorbed
-            // no longer apply to anything (Iceberg drops most of them as dangling). A run's deletes
+            // no longer apply to anything (dropped below). A run's deletes
             // committed meanwhile against the old files fail that file group instead, left for
             // next time.
             .option(RewriteDataFiles.USE_STARTING_SEQUENCE_NUMBER, "false")
@@ -146,6 +158,49 @@ public final class TableMaintenance {
       t.refresh();
       actions.removeDanglingDeleteFiles(t).execute();
       t.refresh();
+      dropDeletesOlderThanEveryDataFile(t);
+    }
+  }
+
+  /**
+   * Drops the position delete files of an unpartitioned table that apply to no live data file:
+   * those with a sequence number below every live data file's (a position delete applies only to
+   * data files of its sequence number or older). Iceberg's dangling-delete action leaves an
+   * unpartitioned table to the table-wide filter of each commit, but the compaction's commit still
+   * counts the data files it rewrote (listed as deleted, with their old sequence numbers) and keeps
+   * the deletes of the last runs before it, which then point at files no longer in the table.
+   */
+  private static void dropDeletesOlderThanEveryDataFile(Table t) {
+    Snapshot s = t.currentSnapshot();
+    if (!t.spec().isUnpartitioned() || t.specs().size() != 1) {
+      return; // partitioned: Iceberg's action compares partition by partition
+    }
+    long min = Long.MAX_VALUE;
+    List<DeleteFile> older = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks =
+        t.newScan().useSnapshot(s.snapshotId()).planFiles()) {
+      for (FileScanTask task : tasks) {
+        min = Math.min(min, task.file().dataSequenceNumber());
+      }
+      for (ManifestFile m : s.deleteManifests(t.io())) {
+        try (ManifestReader<DeleteFile> live =
+            ManifestFiles.readDeleteManifest(m, t.io(), t.specs())) {
+          for (DeleteFile d : live) {
+            if (d.content() == FileContent.POSITION_DELETES && d.dataSequenceNumber() < min) {
+              older.add(d.copyWithoutStats());
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot plan " + t.name() + ": " + e.getMessage(), e);
+    }
+    if (!older.isEmpty()) {
+      RewriteFiles drop = t.newRewrite().validateFromSnapshot(s.snapshotId());
+      older.forEach(drop::deleteFile);
+      drop.commit();
+      t.refresh();
+      LOG.info("Dropped {} delete files of {} older than every data file", older.size(), t.name());
     }
   }
 

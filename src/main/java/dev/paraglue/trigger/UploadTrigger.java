@@ -95,33 +95,19 @@ public final class UploadTrigger implements RequestStreamHandler {
   Map<String, Object> handle(byte[] payload, long deadlineMillis) {
     EventBatch batch = EventParser.parse(payload);
     TriggerConfig cfg = config.get();
-    Map<String, Object> response = new LinkedHashMap<>();
-    List<Map<String, Object>> runs = new ArrayList<>();
-    List<Map<String, Object>> coalesced = new ArrayList<>();
-    List<Map<String, Object>> ignored = new ArrayList<>();
-    Set<String> failedMessages = new LinkedHashSet<>(batch.unreadableMessages());
-    response.put("runs", runs);
-    if (cfg.pendingPrefix().isPresent()) {
-      response.put("coalesced", coalesced);
-    }
-    response.put("ignored", ignored);
     if (batch.testEvent()) {
       log.info("test_event", "shape", batch.shape().name());
-      response.put("test_event", true);
     }
     RunPlanner.Plan plan = new RunPlanner(cfg).plan(batch.events());
-    for (RunPlanner.Ignored i : plan.ignored()) {
-      ignored.add(Map.of("key", i.uri(), "reason", i.reason()));
-    }
-    String failure = null;
+    Outcome outcome = new Outcome(batch.unreadableMessages());
     // The starter (and its Glue client) is built only when a run is to be started.
     long throttlesBefore = plan.runs().isEmpty() ? 0 : starter.get().throttles();
     for (RunPlanner.PlannedRun run : plan.runs()) {
       try {
         Map<String, Object> done = startOrCoalesce(cfg, run, deadlineMillis);
-        (done.containsKey("job_run_id") ? runs : coalesced).add(done);
+        (done.containsKey("job_run_id") ? outcome.runs : outcome.coalesced).add(done);
       } catch (RuntimeException e) {
-        failure = e.getMessage();
+        outcome.failure = e.getMessage();
         log.warn(
             "run_not_started",
             "job",
@@ -129,13 +115,35 @@ public final class UploadTrigger implements RequestStreamHandler {
             "sources",
             run.sources().size(),
             "reason",
-            failure);
+            outcome.failure);
         run.sources().stream()
             .map(ObjectEvent::messageId)
             .filter(id -> id != null)
-            .forEach(failedMessages::add);
+            .forEach(outcome.failedMessages::add);
       }
     }
+    long throttles = plan.runs().isEmpty() ? 0 : starter.get().throttles() - throttlesBefore;
+    report(batch, plan, outcome, throttles);
+    if (batch.shape() != EventBatch.Shape.SQS && outcome.failure != null) {
+      throw new IllegalStateException(outcome.failure);
+    }
+    return response(cfg, batch, plan, outcome);
+  }
+
+  /** What one invocation started, left to a waiting run, and could not start. */
+  private static final class Outcome {
+    final List<Map<String, Object>> runs = new ArrayList<>();
+    final List<Map<String, Object>> coalesced = new ArrayList<>();
+    final Set<String> failedMessages;
+    String failure;
+
+    Outcome(List<String> unreadableMessages) {
+      failedMessages = new LinkedHashSet<>(unreadableMessages);
+    }
+  }
+
+  /** The milestone log line and the invocation's metrics (embedded metric format). */
+  private void report(EventBatch batch, RunPlanner.Plan plan, Outcome outcome, long throttles) {
     log.info(
         "batch_handled",
         "shape",
@@ -145,27 +153,41 @@ public final class UploadTrigger implements RequestStreamHandler {
         "ignored",
         plan.ignored().size(),
         "runs_started",
-        runs.size(),
+        outcome.runs.size(),
         "coalesced",
-        coalesced.size(),
+        outcome.coalesced.size(),
         "unreadable_messages",
         batch.unreadableMessages().size());
     Map<String, Long> metrics = new LinkedHashMap<>();
     metrics.put("EventsReceived", (long) batch.events().size());
     metrics.put("EventsIgnored", (long) plan.ignored().size());
-    metrics.put("RunsStarted", (long) runs.size());
-    metrics.put("RunsCoalesced", (long) coalesced.size());
-    metrics.put(
-        "Throttles", plan.runs().isEmpty() ? 0 : starter.get().throttles() - throttlesBefore);
-    metrics.put(
-        "Failures",
-        (long) (plan.runs().size() - runs.size() - coalesced.size())
-            + batch.unreadableMessages().size());
+    metrics.put("RunsStarted", (long) outcome.runs.size());
+    metrics.put("RunsCoalesced", (long) outcome.coalesced.size());
+    metrics.put("Throttles", throttles);
+    long notStarted = plan.runs().size() - outcome.runs.size() - outcome.coalesced.size();
+    metrics.put("Failures", notStarted + batch.unreadableMessages().size());
     log.metrics("trigger", metrics);
+  }
+
+  /** The started runs, the ignored keys with reasons and, for SQS, the messages to redeliver. */
+  private static Map<String, Object> response(
+      TriggerConfig cfg, EventBatch batch, RunPlanner.Plan plan, Outcome outcome) {
+    Map<String, Object> response = new LinkedHashMap<>();
+    response.put("runs", outcome.runs);
+    if (cfg.pendingPrefix().isPresent()) {
+      response.put("coalesced", outcome.coalesced);
+    }
+    List<Map<String, Object>> ignored = new ArrayList<>();
+    for (RunPlanner.Ignored i : plan.ignored()) {
+      ignored.add(Map.of("key", i.uri(), "reason", i.reason()));
+    }
+    response.put("ignored", ignored);
+    if (batch.testEvent()) {
+      response.put("test_event", true);
+    }
     if (batch.shape() == EventBatch.Shape.SQS) {
-      response.put("batchItemFailures", batchResponse(failedMessages).getBatchItemFailures());
-    } else if (failure != null) {
-      throw new IllegalStateException(failure);
+      response.put(
+          "batchItemFailures", batchResponse(outcome.failedMessages).getBatchItemFailures());
     }
     return response;
   }

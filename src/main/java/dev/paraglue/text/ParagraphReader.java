@@ -41,6 +41,12 @@ public final class ParagraphReader implements Closeable {
   private final InputStream in;
   private final long maxParagraphBytes;
 
+  /**
+   * For a document in another charset, the stream that transcodes it to UTF-8: paragraph and
+   * rejection offsets are mapped through it to source offsets. Null for UTF-8.
+   */
+  private final DecodingInputStream decoding;
+
   /** Where the range ends: {@code Long.MAX_VALUE} for a whole document, or until it is known. */
   private final LongSupplier rangeEnd;
 
@@ -95,6 +101,18 @@ public final class ParagraphReader implements Closeable {
     this(in, 0, () -> Long.MAX_VALUE, maxParagraphBytes);
   }
 
+  /**
+   * A reader for a whole document in {@code encoding} (a {@link SourceEncoding#canonical} name):
+   * lines, paragraphs and counts are those of its code points, text is UTF-8, and offsets are
+   * offsets into {@code in}'s bytes. UTF-8 reads exactly as {@link #ParagraphReader(InputStream,
+   * long)}.
+   */
+  public static ParagraphReader decoding(InputStream in, String encoding, long maxParagraphBytes)
+      throws IOException {
+    return new ParagraphReader(
+        SourceEncoding.open(in, encoding), 0, () -> Long.MAX_VALUE, maxParagraphBytes);
+  }
+
   private ParagraphReader(InputStream in, long start, LongSupplier end, long maxParagraphBytes) {
     if (maxParagraphBytes <= 0 || maxParagraphBytes > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException(
@@ -109,6 +127,7 @@ public final class ParagraphReader implements Closeable {
               + ": negative, or inside a possible byte order mark");
     }
     this.in = in;
+    this.decoding = in instanceof DecodingInputStream d ? d : null;
     this.maxParagraphBytes = maxParagraphBytes;
     this.rangeEnd = end;
     this.atDocumentStart = start == 0;
@@ -187,9 +206,19 @@ public final class ParagraphReader implements Closeable {
     return new RangeOutcome(outcome(), lineFeeds, ownStart);
   }
 
-  /** Decompressed bytes consumed so far, as an absolute offset. */
+  /** Decompressed bytes consumed so far, as an absolute offset (of the source, when decoding). */
   public long bytesRead() {
+    return decoding == null ? bufStart + limit : decoding.sourceRead();
+  }
+
+  /** UTF-8 bytes consumed so far: the offset after the buffer's last byte. */
+  private long textRead() {
     return bufStart + limit;
+  }
+
+  /** The source offset of a UTF-8 offset (the same, for UTF-8). */
+  private long source(long textOffset) {
+    return decoding == null ? textOffset : decoding.map().source(textOffset);
   }
 
   @Override
@@ -235,9 +264,11 @@ public final class ParagraphReader implements Closeable {
       } else {
         limit += n;
       }
+    } catch (DecodingInputStream.EncodingException e) {
+      rejectAtSource(e.rejection());
     } catch (IOException | RuntimeException e) {
       // Decompressors throw unchecked exceptions on corrupt input too.
-      reject(RejectReason.UNREADABLE, bufStart + limit, describe(e));
+      reject(RejectReason.UNREADABLE, textRead(), describe(e));
     }
   }
 
@@ -476,7 +507,7 @@ public final class ParagraphReader implements Closeable {
 
   /** Ends the current line; {@code lfOffset} is the offset of its LF, or of the end of input. */
   private void endLine(long lfOffset) {
-    boolean atEof = lfOffset == bytesRead() && eof;
+    boolean atEof = lfOffset == textRead() && eof;
     if (mode == Mode.FIND) {
       if (lineBlank) {
         if (lineStart >= rangeEnd.getAsLong()) {
@@ -546,12 +577,13 @@ public final class ParagraphReader implements Closeable {
   private void emit() {
     byte[] text = Arrays.copyOf(para, paraLen);
     digest.add(text, text.length);
+    long start = source(paraStart);
     ready =
         new Paragraph(
             digest.paragraphs() - 1,
             paraLine,
-            paraStart,
-            (int) (paraEnd - paraStart),
+            start,
+            (int) (source(paraEnd) - start),
             paraChars,
             text);
     paraOpen = false;
@@ -565,7 +597,7 @@ public final class ParagraphReader implements Closeable {
       return;
     }
     if (mode == Mode.OWN) {
-      long eofOffset = bytesRead();
+      long eofOffset = textRead();
       if (eofOffset > lineStart || lineOverflow) {
         endLine(eofOffset); // last line without a final LF
         if (outcome != null) {
@@ -593,9 +625,14 @@ public final class ParagraphReader implements Closeable {
         "paragraph longer than " + maxParagraphBytes + " bytes");
   }
 
+  /** Rejects the document for a problem at UTF-8 offset {@code offset}. */
   private void reject(RejectReason reason, long offset, String detail) {
+    rejectAtSource(new Rejection(reason, source(offset), detail));
+  }
+
+  private void rejectAtSource(Rejection rejection) {
     if (outcome == null) {
-      outcome = DocumentOutcome.rejected(new Rejection(reason, offset, detail), bytesRead());
+      outcome = DocumentOutcome.rejected(rejection, bytesRead());
     }
     ready = null;
   }

@@ -31,6 +31,7 @@ final class DecodingInputStream extends InputStream {
   private long lastEnd;
 
   private boolean srcEof;
+  private EncodingException failed;
   private boolean done;
   private long utf8Written;
 
@@ -84,9 +85,20 @@ final class DecodingInputStream extends InputStream {
     if (len == 0) {
       return 0;
     }
+    if (failed != null) {
+      throw failed;
+    }
     int n = 0;
     while (n < len) {
-      if (pendingPos == pendingLen && !decodeOne()) {
+      try {
+        if (pendingPos == pendingLen && !decodeOne()) {
+          break;
+        }
+      } catch (EncodingException e) {
+        if (n == 0) {
+          throw e;
+        }
+        failed = e; // hand on the text before it first: the splitter may find an earlier problem
         break;
       }
       int k = Math.min(len - n, pendingLen - pendingPos);
@@ -106,12 +118,13 @@ final class DecodingInputStream extends InputStream {
         one.limit(2); // a supplementary code point: two chars
         r = decoder.decode(src, one, srcEof);
       }
-      if (r.isError()) {
-        throw reject(r);
-      }
       if (one.position() > 0) {
+        // First the code point: an error reported with it lies after it, and is met again next.
         emit(lastEnd);
         return true;
+      }
+      if (r.isError()) {
+        throw reject(r);
       }
       if (r.isUnderflow()) {
         if (srcEof) {

@@ -47,6 +47,9 @@ public final class ParagraphReader implements Closeable {
    */
   private final DecodingInputStream decoding;
 
+  /** Where {@link #decoding} found the source invalid, once the text before it is read. */
+  private Rejection invalidEncoding;
+
   /** Where the range ends: {@code Long.MAX_VALUE} for a whole document, or until it is known. */
   private final LongSupplier rangeEnd;
 
@@ -265,7 +268,9 @@ public final class ParagraphReader implements Closeable {
         limit += n;
       }
     } catch (DecodingInputStream.EncodingException e) {
-      rejectAtSource(e.rejection());
+      // The text before it is read first: a problem found there comes first in the document.
+      invalidEncoding = e.rejection();
+      eof = true;
     } catch (IOException | RuntimeException e) {
       // Decompressors throw unchecked exceptions on corrupt input too.
       reject(RejectReason.UNREADABLE, textRead(), describe(e));
@@ -591,6 +596,10 @@ public final class ParagraphReader implements Closeable {
   }
 
   private void finish() {
+    if (invalidEncoding != null) {
+      rejectAtSource(invalidEncoding);
+      return;
+    }
     if (need != 0) {
       reject(
           RejectReason.INVALID_UTF8, leadOffset, "truncated multi-byte sequence at end of input");

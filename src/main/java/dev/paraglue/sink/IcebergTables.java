@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.source.SourceResolver;
+import dev.paraglue.text.SourceEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
@@ -64,14 +65,14 @@ public final class IcebergTables {
           + " status string, reason string, reason_offset bigint, reason_detail string,"
           + " paragraph_count int, output_uri string, output_bytes bigint, checksum bigint,"
           + " run_id string, processed_at timestamp, output_path string,"
-          + " max_paragraph_bytes bigint";
+          + " max_paragraph_bytes bigint, source_encoding string";
 
   /**
    * Ledger columns added after the first release, with their types: a documents table made before
    * gains them (null in its old rows, which then count as changed once).
    */
   private static final Map<String, String> LATER_DOCUMENT_COLUMNS =
-      Map.of("output_path", "string", "max_paragraph_bytes", "bigint");
+      Map.of("output_path", "string", "max_paragraph_bytes", "bigint", "source_encoding", "string");
 
   /**
    * How both tables are written. Replaced rows are deleted merge-on-read (position delete files,
@@ -235,8 +236,8 @@ public final class IcebergTables {
 
   /**
    * True when the ledger says this document's result would be what it was: the source (URI, size,
-   * modification time) and the settings that decide the result are those it was processed or
-   * rejected with.
+   * modification time), its declared encoding and the settings that decide the result are those it
+   * was processed or rejected with. A row from before encodings were recorded was read as UTF-8.
    */
   public static boolean unchanged(SourceDocument d, Row entry, ResultSettings settings) {
     if (entry == null || anyNull(entry, 2, 3, 5, 6)) {
@@ -248,7 +249,8 @@ public final class IcebergTables {
         && entry.getTimestamp(3).getTime() == d.getModified()
         && (DocumentSummary.OK.equals(status) || DocumentSummary.REJECTED.equals(status))
         && settings.outputPath().equals(entry.getString(5))
-        && settings.maxParagraphBytes() == entry.getLong(6);
+        && settings.maxParagraphBytes() == entry.getLong(6)
+        && d.getEncoding().equals(entry.isNullAt(7) ? SourceEncoding.UTF8 : entry.getString(7));
   }
 
   private static boolean anyNull(Row r, int... fields) {
@@ -284,7 +286,8 @@ public final class IcebergTables {
                 "source_modified",
                 "status",
                 "output_path",
-                "max_paragraph_bytes")
+                "max_paragraph_bytes",
+                "source_encoding")
             .join(frame(docIds, "doc_id"), "doc_id");
     for (Row r : rows.collectAsList()) {
       out.put(r.getString(0), r);
@@ -607,7 +610,8 @@ public final class IcebergTables {
         runId,
         processedAt,
         settings.outputPath(),
-        settings.maxParagraphBytes());
+        settings.maxParagraphBytes(),
+        removed ? null : d.getEncoding());
   }
 
   /**

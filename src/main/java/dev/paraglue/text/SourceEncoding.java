@@ -46,6 +46,24 @@ public final class SourceEncoding {
     }
   }
 
+  /** A whole text in UTF-8, or where it is not valid in its charset. */
+  public record Decoded(byte[] utf8, Rejection rejection) {}
+
+  /**
+   * A whole text held in memory, decoded strictly from {@code encoding} (a {@link #canonical} name)
+   * to UTF-8; a byte order mark stays (as UTF-8's, which the splitter drops). UTF-8 is returned as
+   * it is, for the splitter to check.
+   */
+  public static Decoded toUtf8(byte[] source, String encoding) {
+    try (InputStream in = open(new java.io.ByteArrayInputStream(source), encoding)) {
+      return new Decoded(in.readAllBytes(), null);
+    } catch (DecodingInputStream.EncodingException e) {
+      return new Decoded(null, e.rejection());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("Cannot decode a text in memory", e);
+    }
+  }
+
   /** True when documents in this encoding take the plain UTF-8 path (and may be read in ranges). */
   public static boolean isUtf8(String canonical) {
     return UTF8.equals(canonical);

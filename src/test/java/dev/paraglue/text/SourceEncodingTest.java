@@ -161,6 +161,16 @@ class SourceEncodingTest {
   }
 
   @Test
+  void toUtf8_decodesAWholeTextStrictly() {
+    SourceEncoding.Decoded ok = SourceEncoding.toUtf8(bytes("中文 😀", "GB18030"), "GB18030");
+    assertThat(new String(ok.utf8(), UTF_8)).isEqualTo("中文 😀");
+    SourceEncoding.Decoded bad =
+        SourceEncoding.toUtf8(TestBytes.bytes("ab", 0x81, 0x20), "GB18030");
+    assertThat(bad.utf8()).isNull();
+    assertThat(bad.rejection().offset()).isEqualTo(2);
+  }
+
+  @Test
   void offsetMap_forgetsWhatLiesBehindItsLookups() {
     OffsetMap map = new OffsetMap();
     for (int i = 0; i < 1000; i++) {

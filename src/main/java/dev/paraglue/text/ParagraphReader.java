@@ -193,7 +193,15 @@ public final class ParagraphReader implements Closeable {
     }
     Paragraph p = ready;
     ready = null;
-    return p;
+    return decoding == null || p == null ? p : inSource(p);
+  }
+
+  /** A paragraph of the transcoded text, with its offsets in the source bytes. */
+  private Paragraph inSource(Paragraph p) {
+    long start = source(p.byteOffset());
+    long end = source(p.byteOffset() + p.byteLength());
+    return new Paragraph(
+        p.index(), p.lineNumber(), start, (int) (end - start), p.charCount(), p.textBytes());
   }
 
   /** The document's outcome; available once {@link #next()} returned {@code null}. */
@@ -582,13 +590,12 @@ public final class ParagraphReader implements Closeable {
   private void emit() {
     byte[] text = Arrays.copyOf(para, paraLen);
     digest.add(text, text.length);
-    long start = source(paraStart);
     ready =
         new Paragraph(
             digest.paragraphs() - 1,
             paraLine,
-            start,
-            (int) (source(paraEnd) - start),
+            paraStart,
+            (int) (paraEnd - paraStart),
             paraChars,
             text);
     paraOpen = false;

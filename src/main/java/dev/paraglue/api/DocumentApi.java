@@ -18,6 +18,7 @@ import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
 import dev.paraglue.text.RejectReason;
 import dev.paraglue.text.Rejection;
+import dev.paraglue.text.SourceEncoding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -155,6 +156,24 @@ public final class DocumentApi implements RequestStreamHandler {
         return error(400, "body is not valid UTF-8: it holds an unpaired surrogate");
       }
       body = encoded.get();
+    }
+    if (event.getIsBase64Encoded()) {
+      // The bytes as the client sent them: in the charset its Content-Type names, if any.
+      Optional<String> charset = charset(event.getHeaders());
+      if (charset.isPresent()) {
+        Optional<byte[]> utf8 = Optional.empty();
+        try {
+          String encoding = SourceEncoding.canonical(charset.get());
+          SourceEncoding.Decoded d = SourceEncoding.toUtf8(body, encoding);
+          if (d.rejection() != null) {
+            return error(400, "body is not valid " + encoding + ": " + d.rejection());
+          }
+          utf8 = Optional.of(d.utf8());
+        } catch (IllegalArgumentException e) {
+          return error(400, "Cannot use charset '" + charset.get() + "': " + e.getMessage());
+        }
+        body = utf8.get();
+      }
     }
     if (body.length == 0) {
       return error(400, "empty body: send the text as the request body");
@@ -338,6 +357,24 @@ public final class DocumentApi implements RequestStreamHandler {
 
   private static String tooLarge(long bytes, int max) {
     return "body is " + bytes + " bytes; the limit is " + max + " bytes of UTF-8 text";
+  }
+
+  /** The {@code charset} parameter of a {@code Content-Type} header, when there is one. */
+  static Optional<String> charset(Map<String, String> headers) {
+    if (headers == null) {
+      return Optional.empty();
+    }
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      if (h.getKey().equalsIgnoreCase("content-type") && h.getValue() != null) {
+        for (String param : h.getValue().split(";")) {
+          String t = param.strip();
+          if (t.regionMatches(true, 0, "charset=", 0, 8)) {
+            return Optional.of(t.substring(8).replace("\"", "").strip());
+          }
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The UTF-8 bytes of a string, or empty when it holds an unpaired surrogate. */

@@ -3,6 +3,7 @@ package dev.paraglue.job;
 import dev.paraglue.cli.Argument;
 import dev.paraglue.cli.Command;
 import dev.paraglue.text.ParagraphSplitter;
+import dev.paraglue.text.SourceEncoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,11 @@ public final class JobArguments {
       ParagraphSplitter.DEFAULT_MAX_PARAGRAPH_BYTES;
   public static final String FAIL_ON_REJECT = "fail_on_reject";
   public static final boolean FAIL_ON_REJECT_DEFAULT = false;
+  public static final String SOURCE_ENCODING = "source_encoding";
+
+  /** When neither the argument nor the source table names an encoding. */
+  public static final String SOURCE_ENCODING_DEFAULT = SourceEncoding.UTF8;
+
   public static final String REMOVE_MISSING = "remove_missing";
   public static final boolean REMOVE_MISSING_DEFAULT = false;
 
@@ -62,6 +68,13 @@ public final class JobArguments {
               "uri",
               "a text object listing one object URI per line; a folder (ending in /): every"
                   + " manifest in it, deleted after the run commits"),
+          new Argument(
+              SOURCE_ENCODING,
+              "NAME",
+              null,
+              "charset of the documents (any JVM name or alias, or auto: a UTF-8/16/32 byte order"
+                  + " mark decides); else the source table's serialization.encoding, then its"
+                  + " paraglue.encoding, then utf-8"),
           Argument.of(
               OUTPUT_PATH, "uri", "root of the reassembled documents and run reports; required"),
           new Argument(
@@ -78,8 +91,8 @@ public final class JobArguments {
               INCREMENTAL,
               "true|false",
               String.valueOf(INCREMENTAL_DEFAULT),
-              "skip documents whose source (URI, size, modification time), output path and"
-                  + " paragraph limit are unchanged"),
+              "skip documents whose source (URI, size, modification time), encoding, output path"
+                  + " and paragraph limit are unchanged"),
           new Argument(
               MAX_PARAGRAPH_BYTES,
               "n",
@@ -152,6 +165,7 @@ public final class JobArguments {
   private final long maxParagraphBytes;
   private final boolean failOnReject;
   private final boolean removeMissing;
+  private final Optional<String> sourceEncoding;
   private final Optional<String> jobRunId;
   private final Optional<String> jobName;
 
@@ -168,6 +182,7 @@ public final class JobArguments {
     this.maxParagraphBytes = maxBytes(values.get(MAX_PARAGRAPH_BYTES));
     this.failOnReject = bool(FAIL_ON_REJECT, values.get(FAIL_ON_REJECT));
     this.removeMissing = bool(REMOVE_MISSING, values.get(REMOVE_MISSING));
+    this.sourceEncoding = Optional.ofNullable(values.get(SOURCE_ENCODING)).map(e -> encoding(e));
     this.jobRunId = Optional.ofNullable(values.get(JOB_RUN_ID));
     this.jobName = Optional.ofNullable(values.get(JOB_NAME));
 
@@ -234,6 +249,15 @@ public final class JobArguments {
     };
   }
 
+  private static String encoding(String value) {
+    try {
+      return SourceEncoding.canonical(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Cannot use --" + SOURCE_ENCODING + " '" + value + "': " + e.getMessage(), e);
+    }
+  }
+
   private static long maxBytes(String value) {
     long n;
     try {
@@ -292,6 +316,14 @@ public final class JobArguments {
 
   public boolean removeMissing() {
     return removeMissing;
+  }
+
+  /**
+   * The documents' encoding as {@link SourceEncoding#canonical} spells it, when given; otherwise
+   * the source table's declaration or {@link #SOURCE_ENCODING_DEFAULT} decides.
+   */
+  public Optional<String> sourceEncoding() {
+    return sourceEncoding;
   }
 
   public Optional<String> jobRunId() {

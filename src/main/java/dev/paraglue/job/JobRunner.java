@@ -404,7 +404,8 @@ public final class JobRunner {
         args.outputPath(),
         args.paragraphTable(),
         args.documentsTable(),
-        args.removeMissing());
+        args.removeMissing(),
+        args.sourceEncoding());
   }
 
   /**

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -173,7 +174,22 @@ public final class LocalMain {
             + abs.toUri()
             + "'");
     spark.sql("MSCK REPAIR TABLE " + SAMPLE_TABLE);
+    // Two partitions hold documents in other charsets, and say so as Hive and Athena would.
+    for (Map.Entry<String, String> p : SAMPLE_ENCODINGS.entrySet()) {
+      spark.sql(
+          "ALTER TABLE "
+              + SAMPLE_TABLE
+              + " PARTITION (dt='"
+              + p.getKey()
+              + "') SET SERDEPROPERTIES ('serialization.encoding'='"
+              + p.getValue()
+              + "')");
+    }
   }
+
+  /** The sample partitions whose documents are not UTF-8, and the encoding each declares. */
+  static final Map<String, String> SAMPLE_ENCODINGS =
+      Map.of("2026-11-03", "GB18030", "2026-11-04", "UTF-16");
 
   static void printSummary(RunReport r, List<String> jobArgs, PrintStream out) {
     String output = valueOf(jobArgs, JobArguments.OUTPUT_PATH, "");

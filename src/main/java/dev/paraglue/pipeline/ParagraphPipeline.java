@@ -71,7 +71,8 @@ public final class ParagraphPipeline implements AutoCloseable {
   /**
    * Read units for the documents: a document larger than two ranges is cut into ranges of {@code
    * rangeBytes}, or for {@code .bz2} of {@code bzip2RangeBytes} compressed bytes; {@code .gz} (not
-   * splittable) is streamed whole.
+   * splittable) is streamed whole, and so is a document in another charset than UTF-8 (a multi-byte
+   * charset such as GB18030 cannot find a character boundary from the middle).
    */
   static List<SourceDocument> readUnits(
       List<SourceDocument> documents, long rangeBytes, long bzip2RangeBytes) {
@@ -80,7 +81,7 @@ public final class ParagraphPipeline implements AutoCloseable {
       long size = d.getSize();
       boolean bzip2 = d.getUri().endsWith(".bz2");
       long unit = bzip2 ? bzip2RangeBytes : rangeBytes;
-      if ((DocumentInput.compressed(d.getUri()) && !bzip2) || size <= 2 * unit) {
+      if ((DocumentInput.compressed(d.getUri()) && !bzip2) || size <= 2 * unit || !d.utf8()) {
         out.add(d);
         continue;
       }

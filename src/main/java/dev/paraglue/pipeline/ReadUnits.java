@@ -42,8 +42,10 @@ final class ReadUnits {
       throws IOException {
     if (!doc.ranged()) {
       return new Opened(
-          new ParagraphReader(
-              DocumentInput.open(doc.getUri(), doc.getSize(), conf), maxParagraphBytes),
+          ParagraphReader.decoding(
+              DocumentInput.open(doc.getUri(), doc.getSize(), conf),
+              doc.getEncoding(),
+              maxParagraphBytes),
           null);
     }
     if (doc.bzip2Range()) {

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.source.SourceResolver;
+import dev.paraglue.text.SourceEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
@@ -64,14 +65,18 @@ public final class IcebergTables {
           + " status string, reason string, reason_offset bigint, reason_detail string,"
           + " paragraph_count int, output_uri string, output_bytes bigint, checksum bigint,"
           + " run_id string, processed_at timestamp, output_path string,"
-          + " max_paragraph_bytes bigint, paragraph_table string";
+          + " max_paragraph_bytes bigint, paragraph_table string, source_encoding string";
 
   /**
    * Ledger columns added after the first release, with their types: a documents table made before
    * gains them (null in its old rows, which then count as changed once).
    */
   private static final Map<String, String> LATER_DOCUMENT_COLUMNS =
-      Map.of("output_path", "string", "max_paragraph_bytes", "bigint", "paragraph_table", "string");
+      Map.of(
+          "output_path", "string",
+          "max_paragraph_bytes", "bigint",
+          "paragraph_table", "string",
+          "source_encoding", "string");
 
   /**
    * How both tables are written. Replaced rows are deleted merge-on-read (position delete files,
@@ -240,8 +245,8 @@ public final class IcebergTables {
 
   /**
    * True when the ledger says this document's result would be what it was: the source (URI, size,
-   * modification time) and the settings that decide the result are those it was processed or
-   * rejected with.
+   * modification time), its declared encoding and the settings that decide the result are those it
+   * was processed or rejected with. A row from before encodings were recorded was read as UTF-8.
    */
   public static boolean unchanged(SourceDocument d, Row entry, ResultSettings settings) {
     if (entry == null || anyNull(entry, 2, 3, 5, 6, 7)) {
@@ -254,7 +259,8 @@ public final class IcebergTables {
         && (DocumentSummary.OK.equals(status) || DocumentSummary.REJECTED.equals(status))
         && settings.outputPath().equals(entry.getString(5))
         && settings.maxParagraphBytes() == entry.getLong(6)
-        && settings.paragraphTable().equals(entry.getString(7));
+        && settings.paragraphTable().equals(entry.getString(7))
+        && d.getEncoding().equals(entry.isNullAt(8) ? SourceEncoding.UTF8 : entry.getString(8));
   }
 
   private static boolean anyNull(Row r, int... fields) {
@@ -291,7 +297,8 @@ public final class IcebergTables {
                 "status",
                 "output_path",
                 "max_paragraph_bytes",
-                "paragraph_table")
+                "paragraph_table",
+                "source_encoding")
             .join(frame(docIds, "doc_id"), "doc_id");
     for (Row r : rows.collectAsList()) {
       out.put(r.getString(0), r);
@@ -642,7 +649,8 @@ public final class IcebergTables {
         processedAt,
         settings.outputPath(),
         settings.maxParagraphBytes(),
-        settings.paragraphTable());
+        settings.paragraphTable(),
+        removed ? null : d.getEncoding());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.paraglue.source;
 
+import dev.paraglue.text.SourceEncoding;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ public final class SourceDocument implements Serializable {
   private long rangeStart;
   private long rangeEnd = -1;
   private long textStart = -1;
+  private String encoding = SourceEncoding.UTF8;
 
   public SourceDocument() {}
 
@@ -59,11 +61,27 @@ public final class SourceDocument implements Serializable {
    */
   public SourceDocument slice(int index, int count, long start, long end) {
     SourceDocument s = new SourceDocument(docId, uri, size, modified, partitionValues);
+    s.encoding = encoding;
     s.rangeIndex = index;
     s.rangeCount = count;
     s.rangeStart = start;
     s.rangeEnd = end;
     return s;
+  }
+
+  /**
+   * This document, declared to be in {@code encoding} (a {@link SourceEncoding#canonical} name).
+   */
+  public SourceDocument inEncoding(String encoding) {
+    SourceDocument s = slice(rangeIndex, rangeCount, rangeStart, rangeEnd);
+    s.textStart = textStart;
+    s.encoding = encoding;
+    return s;
+  }
+
+  /** True when the document is read as plain UTF-8, and so may be read in byte ranges. */
+  public boolean utf8() {
+    return SourceEncoding.isUtf8(encoding);
   }
 
   /** The key under {@code <output_path>/documents/}: the doc id without a .gz/.bz2 suffix. */
@@ -166,6 +184,18 @@ public final class SourceDocument implements Serializable {
 
   public void setTextStart(long textStart) {
     this.textStart = textStart;
+  }
+
+  /**
+   * The charset the document is declared in, as {@link SourceEncoding#canonical} spells it: from
+   * {@code --source_encoding}, else its source table (or partition), else UTF-8.
+   */
+  public String getEncoding() {
+    return encoding;
+  }
+
+  public void setEncoding(String encoding) {
+    this.encoding = encoding;
   }
 
   @Override

@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * What a run asks of its sources, checked already (the job's arguments, docs/contract.md §2): where
  * the documents are, where the job writes (never a source), and whether missing sources are
- * removed.
+ * removed, and the documents' charset when the run names one (else the catalog declares it).
  */
 public record SourceRequest(
     Optional<String> sourceTable,
@@ -16,7 +16,8 @@ public record SourceRequest(
     String outputPath,
     String paragraphTable,
     String documentsTable,
-    boolean removeMissing) {
+    boolean removeMissing,
+    Optional<String> sourceEncoding) {
 
   public SourceRequest {
     sourcePaths = List.copyOf(sourcePaths);

@@ -3,6 +3,7 @@ package dev.paraglue.source;
 import dev.paraglue.cli.OneLine;
 import dev.paraglue.text.RejectReason;
 import dev.paraglue.text.Rejection;
+import dev.paraglue.text.SourceEncoding;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -77,6 +78,9 @@ public final class SourceResolver {
     Optional<Expression> filter =
         args.partitionFilter().map(f -> parseFilter(f, args.sourceTable().get(), partitionColumns));
     Optional<Path> tableRoot = table.map(t -> qualify(new Path(t.location())));
+    List<CatalogTablePartition> partitions =
+        table.isPresent() && !partitionColumns.isEmpty() ? partitions(table.get()) : List.of();
+    DeclaredEncodings encodings = encodings(args, table, partitions);
     OwnOutput own = OwnOutput.of(spark, args, this::qualify);
     tableRoot.ifPresent(
         r ->
@@ -88,7 +92,7 @@ public final class SourceResolver {
     List<String> gonePrefixes = new ArrayList<>();
     List<String> goneObjects = new ArrayList<>();
     if (table.isPresent() && args.sourcePaths().isEmpty() && args.sourceManifest().isEmpty()) {
-      roots.addAll(tableRoots(table.get(), tableRoot.get(), partitionColumns));
+      roots.addAll(tableRoots(table.get(), tableRoot.get(), partitionColumns, partitions));
       if (args.removeMissing()) {
         gonePrefixes.addAll(listedLocations(roots, partitionColumns, filter, args));
       }
@@ -116,6 +120,10 @@ public final class SourceResolver {
           applyFilter(documents, filter.get(), args.partitionFilter().get(), partitionColumns);
     }
     refuseOutputConflicts(documents, refused);
+    for (SourceDocument d : documents) {
+      d.setEncoding(encodings.of(d.getUri()));
+    }
+    refused.keySet().forEach(d -> d.setEncoding(encodings.of(d.getUri())));
     LOG.info(
         "Resolved sources: {} documents from {} roots, {} refused before reading;"
             + " the job's own output left out: {} objects, {} folders not listed",
@@ -277,14 +285,45 @@ public final class SourceResolver {
     }
   }
 
+  private List<CatalogTablePartition> partitions(CatalogTable table) {
+    return JavaConverters.seqAsJavaList(
+        spark.sessionState().catalog().listPartitions(table.identifier(), Option.empty()));
+  }
+
+  /** Which charset each document is read in: the argument's, else what the catalog declares. */
+  private DeclaredEncodings encodings(
+      SourceRequest args, Optional<CatalogTable> table, List<CatalogTablePartition> partitions) {
+    if (args.sourceEncoding().isPresent() || table.isEmpty()) {
+      return DeclaredEncodings.fixed(args.sourceEncoding().orElse(SourceEncoding.UTF8));
+    }
+    CatalogTable t = table.get();
+    Map<Path, Map<String, String>> partitionSerde = new LinkedHashMap<>();
+    for (CatalogTablePartition p : partitions) {
+      partitionSerde.put(
+          qualify(new Path(p.location())), JavaConverters.mapAsJavaMap(p.storage().properties()));
+    }
+    DeclaredEncodings e =
+        DeclaredEncodings.ofTable(
+            args.sourceTable().get(),
+            JavaConverters.mapAsJavaMap(t.storage().properties()),
+            JavaConverters.mapAsJavaMap(t.properties()),
+            partitionSerde);
+    LOG.info(
+        "Source table {} is read as {}; {} partitions declare their own encoding",
+        args.sourceTable().get(),
+        e.tableEncoding(),
+        e.partitionsDeclaring());
+    return e;
+  }
+
   private List<Root> tableRoots(
-      CatalogTable table, Path tableRoot, List<StructField> partitionCols) {
+      CatalogTable table,
+      Path tableRoot,
+      List<StructField> partitionCols,
+      List<CatalogTablePartition> partitions) {
     if (partitionCols.isEmpty()) {
       return List.of(new Root(tableRoot, tableRoot, Map.of()));
     }
-    List<CatalogTablePartition> partitions =
-        JavaConverters.seqAsJavaList(
-            spark.sessionState().catalog().listPartitions(table.identifier(), Option.empty()));
     List<Root> roots = new ArrayList<>();
     for (CatalogTablePartition p : partitions) {
       Path location = qualify(new Path(p.location()));

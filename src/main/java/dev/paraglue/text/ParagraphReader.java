@@ -41,6 +41,15 @@ public final class ParagraphReader implements Closeable {
   private final InputStream in;
   private final long maxParagraphBytes;
 
+  /**
+   * For a document in another charset, the stream that transcodes it to UTF-8: paragraph and
+   * rejection offsets are mapped through it to source offsets. Null for UTF-8.
+   */
+  private final DecodingInputStream decoding;
+
+  /** Where {@link #decoding} found the source invalid, once the text before it is read. */
+  private Rejection invalidEncoding;
+
   /** Where the range ends: {@code Long.MAX_VALUE} for a whole document, or until it is known. */
   private final LongSupplier rangeEnd;
 
@@ -94,6 +103,18 @@ public final class ParagraphReader implements Closeable {
     this(in, 0, () -> Long.MAX_VALUE, maxParagraphBytes);
   }
 
+  /**
+   * A reader for a whole document in {@code encoding} (a {@link SourceEncoding#canonical} name):
+   * lines, paragraphs and counts are those of its code points, text is UTF-8, and offsets are
+   * offsets into {@code in}'s bytes. UTF-8 reads exactly as {@link #ParagraphReader(InputStream,
+   * long)}.
+   */
+  public static ParagraphReader decoding(InputStream in, String encoding, long maxParagraphBytes)
+      throws IOException {
+    return new ParagraphReader(
+        SourceEncoding.open(in, encoding), 0, () -> Long.MAX_VALUE, maxParagraphBytes);
+  }
+
   private ParagraphReader(InputStream in, long start, LongSupplier end, long maxParagraphBytes) {
     if (maxParagraphBytes <= 0 || maxParagraphBytes > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException(
@@ -108,6 +129,7 @@ public final class ParagraphReader implements Closeable {
               + ": negative, or inside a possible byte order mark");
     }
     this.in = in;
+    this.decoding = in instanceof DecodingInputStream d ? d : null;
     this.maxParagraphBytes = maxParagraphBytes;
     this.rangeEnd = end;
     this.atDocumentStart = start == 0;
@@ -170,7 +192,15 @@ public final class ParagraphReader implements Closeable {
     }
     Paragraph p = ready;
     ready = null;
-    return p;
+    return decoding == null || p == null ? p : inSource(p);
+  }
+
+  /** A paragraph of the transcoded text, with its offsets in the source bytes. */
+  private Paragraph inSource(Paragraph p) {
+    long start = source(p.byteOffset());
+    long end = source(p.byteOffset() + p.byteLength());
+    return new Paragraph(
+        p.index(), p.lineNumber(), start, (int) (end - start), p.charCount(), p.textBytes());
   }
 
   /** The document's outcome; available once {@link #next()} returned {@code null}. */
@@ -186,9 +216,19 @@ public final class ParagraphReader implements Closeable {
     return new RangeOutcome(outcome(), lineFeeds);
   }
 
-  /** Decompressed bytes consumed so far, as an absolute offset. */
+  /** Decompressed bytes consumed so far, as an absolute offset (of the source, when decoding). */
   public long bytesRead() {
+    return decoding == null ? bufStart + limit : decoding.sourceRead();
+  }
+
+  /** UTF-8 bytes consumed so far: the offset after the buffer's last byte. */
+  private long textRead() {
     return bufStart + limit;
+  }
+
+  /** The source offset of a UTF-8 offset (the same, for UTF-8). */
+  private long source(long textOffset) {
+    return decoding == null ? textOffset : decoding.map().source(textOffset);
   }
 
   @Override
@@ -233,9 +273,13 @@ public final class ParagraphReader implements Closeable {
       } else {
         limit += n;
       }
+    } catch (DecodingInputStream.EncodingException e) {
+      // The text before it is read first: a problem found there comes first in the document.
+      invalidEncoding = e.rejection();
+      eof = true;
     } catch (IOException | RuntimeException e) {
       // Decompressors throw unchecked exceptions on corrupt input too.
-      reject(RejectReason.UNREADABLE, bufStart + limit, Rejection.detailOf(e));
+      reject(RejectReason.UNREADABLE, textRead(), Rejection.detailOf(e));
     }
   }
 
@@ -468,7 +512,7 @@ public final class ParagraphReader implements Closeable {
 
   /** Ends the current line; {@code lfOffset} is the offset of its LF, or of the end of input. */
   private void endLine(long lfOffset) {
-    boolean atEof = lfOffset == bytesRead() && eof;
+    boolean atEof = lfOffset == textRead() && eof;
     if (mode == Mode.FIND) {
       if (lineBlank) {
         if (lineStart >= rangeEnd.getAsLong()) {
@@ -550,13 +594,17 @@ public final class ParagraphReader implements Closeable {
   }
 
   private void finish() {
+    if (invalidEncoding != null) {
+      rejectAtSource(invalidEncoding);
+      return;
+    }
     if (need != 0) {
       reject(
           RejectReason.INVALID_UTF8, leadOffset, "truncated multi-byte sequence at end of input");
       return;
     }
     if (mode == Mode.OWN) {
-      long eofOffset = bytesRead();
+      long eofOffset = textRead();
       if (eofOffset > lineStart || lineOverflow) {
         endLine(eofOffset); // last line without a final LF
         if (outcome != null) {
@@ -584,9 +632,14 @@ public final class ParagraphReader implements Closeable {
         "paragraph longer than " + maxParagraphBytes + " bytes");
   }
 
+  /** Rejects the document for a problem at UTF-8 offset {@code offset}. */
   private void reject(RejectReason reason, long offset, String detail) {
+    rejectAtSource(new Rejection(reason, source(offset), detail));
+  }
+
+  private void rejectAtSource(Rejection rejection) {
     if (outcome == null) {
-      outcome = DocumentOutcome.rejected(new Rejection(reason, offset, detail), bytesRead());
+      outcome = DocumentOutcome.rejected(rejection, bytesRead());
     }
     ready = null;
   }

@@ -22,7 +22,13 @@ public final class ParagraphSplitter {
 
   /** Splits a whole input; a rejected document keeps no paragraphs. */
   public static Split split(InputStream in, long maxParagraphBytes) throws IOException {
-    try (ParagraphReader reader = new ParagraphReader(in, maxParagraphBytes)) {
+    return split(in, SourceEncoding.UTF8, maxParagraphBytes);
+  }
+
+  /** Splits a whole input in {@code encoding} (a {@link SourceEncoding#canonical} name). */
+  public static Split split(InputStream in, String encoding, long maxParagraphBytes)
+      throws IOException {
+    try (ParagraphReader reader = ParagraphReader.decoding(in, encoding, maxParagraphBytes)) {
       List<Paragraph> paragraphs = new ArrayList<>();
       for (Paragraph p = reader.next(); p != null; p = reader.next()) {
         paragraphs.add(p);
@@ -33,8 +39,13 @@ public final class ParagraphSplitter {
   }
 
   public static Split split(byte[] document) {
+    return split(document, SourceEncoding.UTF8);
+  }
+
+  /** Splits a document held in memory, in {@code encoding}. */
+  public static Split split(byte[] document, String encoding) {
     try {
-      return split(new ByteArrayInputStream(document), DEFAULT_MAX_PARAGRAPH_BYTES);
+      return split(new ByteArrayInputStream(document), encoding, DEFAULT_MAX_PARAGRAPH_BYTES);
     } catch (IOException e) {
       throw new AssertionError("in-memory input cannot fail", e);
     }

@@ -171,6 +171,35 @@ class DocumentApiTest {
   }
 
   @Test
+  void post_withACharset_isDecodedStrictly_andStoredAsUtf8() throws IOException {
+    String text = "第一段\r\n\n第二段 😀";
+    java.nio.charset.Charset gb = java.nio.charset.Charset.forName("GB18030");
+    ObjectNode good = postBytes(text.getBytes(gb));
+    ((ObjectNode) good.get("headers")).put("content-type", "text/plain; charset=\"gb18030\"");
+    Answer stored = call(good);
+    assertThat(stored.status()).isEqualTo(202);
+    assertThat(Files.readAllBytes(Path.of(URI.create(stored.json().path("source_uri").asText()))))
+        .isEqualTo(text.getBytes(UTF_8));
+
+    ByteArrayOutputStream half = new ByteArrayOutputStream();
+    half.writeBytes("第一段\n".getBytes(gb));
+    half.writeBytes(new byte[] {(byte) 0x81, 0x20});
+    ObjectNode bad = postBytes(half.toByteArray());
+    ((ObjectNode) bad.get("headers")).put("content-type", "text/plain;charset=GB18030");
+    Answer invalid = call(bad);
+    assertThat(invalid.status()).isEqualTo(400);
+    assertThat(invalid.json().path("error").asText())
+        .isEqualTo(
+            "body is not valid GB18030: invalid-encoding at byte 7: malformed input (1 bytes) in"
+                + " GB18030");
+    ObjectNode unknown = postBytes(text.getBytes(gb));
+    ((ObjectNode) unknown.get("headers")).put("content-type", "text/plain; charset=klingon");
+    assertThat(call(unknown).json().path("error").asText())
+        .startsWith("Cannot use charset 'klingon': not a charset this JVM knows");
+    assertThat(stored()).hasSize(1);
+  }
+
+  @Test
   void post_badBodies_get400or413WithAReason_andNothingIsStored() throws IOException {
     Answer empty = call(post(""));
     assertThat(empty.status()).isEqualTo(400);

@@ -72,13 +72,20 @@ class LocalMainIT {
 
     String first = run(home, "run", "--output_path", out.toString());
     assertThat(first)
-        .contains("8 listed, 0 unchanged, 7 processed, 1 rejected")
+        .contains("10 listed, 0 unchanged, 9 processed, 1 rejected")
         .contains("  documents:  " + out + "/documents/\n");
     assertThat(out.resolve("documents/dt=2026-11-01/chinese/山水.txt")).exists();
+    // The partitions that declare GB18030 and UTF-16: decoded, stored as UTF-8.
+    assertThat(out.resolve("documents/dt=2026-11-03/old-archive-gb18030.txt"))
+        .content(UTF_8)
+        .startsWith("旧档案：这份文件用 GB18030 保存");
+    assertThat(out.resolve("documents/dt=2026-11-04/utf16-with-bom.txt"))
+        .content(UTF_8)
+        .startsWith("A UTF-16 file, little-endian");
 
     String second = run(home, "run", "--output_path", out.toString());
     assertThat(second)
-        .contains("8 listed, 8 unchanged, 0 processed, 0 rejected")
+        .contains("10 listed, 10 unchanged, 0 processed, 0 rejected")
         .contains("  documents:  no documents written\n");
 
     // Iceberg's procedures and metadata tables, each the first query of its JVM, as with
@@ -90,15 +97,15 @@ class LocalMainIT {
             "CALL spark_catalog.system.rewrite_data_files(table => 'paraglue.paragraphs',"
                 + " options => map('rewrite-all', 'true'))",
             "--json");
-    assertThat(rewrite).contains("\"added_data_files_count\":2,"); // one per partition
+    assertThat(rewrite).contains("\"added_data_files_count\":4,"); // one per partition
     String metadata = run(home, "sql", METADATA_COUNTS, "--json");
     assertThat(metadata)
         .contains(
             // the rewrite left one file per partition, and every row
-            "{\"t\":\"paragraphs.data_files\",\"n\":2}",
-            "{\"t\":\"paragraphs.files\",\"n\":2}",
-            "{\"t\":\"paragraphs.records\",\"n\":20}",
-            "{\"t\":\"paragraphs.partitions\",\"n\":2}",
+            "{\"t\":\"paragraphs.data_files\",\"n\":4}",
+            "{\"t\":\"paragraphs.files\",\"n\":4}",
+            "{\"t\":\"paragraphs.records\",\"n\":26}",
+            "{\"t\":\"paragraphs.partitions\",\"n\":4}",
             "{\"t\":\"paragraphs.delete_files\",\"n\":0}",
             "{\"t\":\"documents.data_files\",\"n\":1}",
             "{\"t\":\"documents.delete_files\",\"n\":0}")

@@ -1044,6 +1044,129 @@ class ParagraphJobIT {
     }
   }
 
+  @Test
+  void
+      sourceEncoding_gb18030_givesUtf8Rows_offsetsIntoTheOriginalBytes_andAHalfValidFileIsRejected()
+          throws IOException {
+    Path raw = home.resolve("enc/raw");
+    java.nio.charset.Charset gb = java.nio.charset.Charset.forName("GB18030");
+    byte[] text = new String(TestBytes.text(7, 3000), UTF_8).getBytes(gb);
+    put(raw.resolve("novel.txt"), text);
+    byte[] head = "第一段。\n\n第二段".getBytes(gb);
+    ByteArrayOutputStream halfValid = new ByteArrayOutputStream();
+    halfValid.writeBytes(head);
+    halfValid.writeBytes(bytes(0x81, 0x20, "rest"));
+    put(raw.resolve("half.txt"), halfValid.toByteArray());
+    Path out = home.resolve("enc/out");
+    String[] gbArgs =
+        args("enc", out, "--source_paths", raw.toUri().toString(), "--source_encoding", "gb18030");
+    // Byte ranges of 97 bytes would cut a UTF-8 document this size: GB18030 is read whole.
+    RunResult r = runWith("spark.paraglue.rangeBytes", "97", gbArgs);
+    assertThat(r.exitCode()).as(r.message()).isZero();
+
+    ParagraphSplitter.Split expected =
+        ParagraphSplitter.split(new java.io.ByteArrayInputStream(text), "GB18030", 1000);
+    List<Row> rows = rowsByDoc("enc.paragraphs").get("novel.txt");
+    assertRowsAreTheSplit(rows, expected);
+    assertThat(expected.texts())
+        .isEqualTo(ParagraphSplitter.split(new String(text, gb).getBytes(UTF_8)).texts());
+    for (Row row : rows) {
+      String slice = new String(text, (int) row.getLong(4), row.getInt(5), gb);
+      assertThat(slice.replace("\r\n", "\n")).isEqualTo(row.getString(2));
+    }
+    assertThat(Files.readAllBytes(out.resolve("documents/novel.txt")))
+        .isEqualTo(Reassembler.reassemble(expected.texts()));
+    Row half =
+        spark
+            .sql(
+                "SELECT status, reason, reason_offset, reason_detail, source_encoding"
+                    + " FROM enc.documents WHERE doc_id = 'half.txt'")
+            .first();
+    assertThat(half.getString(0)).isEqualTo("rejected");
+    assertThat(half.getString(1)).isEqualTo("invalid-encoding");
+    assertThat(half.getLong(2)).isEqualTo(head.length);
+    assertThat(half.getString(3)).contains("GB18030");
+    assertThat(half.getString(4)).isEqualTo("GB18030");
+    assertThat(out.resolve("_rejected/half.txt.json")).content().contains("invalid-encoding");
+
+    // Unchanged with the same encoding; another encoding is another result.
+    assertThat(run(gbArgs).report().get().count("skipped_unchanged")).isEqualTo(2);
+    RunResult asUtf8 = run(args("enc", out, "--source_paths", raw.toUri().toString()));
+    assertThat(asUtf8.report().get().count("skipped_unchanged")).isZero();
+    assertThat(
+            spark
+                .sql("SELECT DISTINCT source_encoding, reason FROM enc.documents")
+                .collectAsList()
+                .toString())
+        .isEqualTo("[[UTF-8,invalid-utf8]]");
+  }
+
+  @Test
+  void sourceTable_declaringItsEncoding_needsNoArgument_andAPartitionMayDeclareItsOwn()
+      throws IOException {
+    Path raw = home.resolve("decl/raw");
+    String text = "第一段，中文。\r\n第二行\n\n\u3000\n日本語の段落\n";
+    Map<String, String> written =
+        Map.of(
+            "dt=1/gb.txt", "GB18030",
+            "dt=2/sjis.txt", "Shift_JIS",
+            "dt=3/utf16.txt", "UTF-16");
+    for (Map.Entry<String, String> e : written.entrySet()) {
+      put(raw.resolve(e.getKey()), text.getBytes(java.nio.charset.Charset.forName(e.getValue())));
+    }
+    spark.sql("CREATE DATABASE IF NOT EXISTS decl");
+    spark.sql(
+        "CREATE EXTERNAL TABLE decl.raw (line string) PARTITIONED BY (dt string)"
+            + " ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe'"
+            + " WITH SERDEPROPERTIES ('serialization.encoding'='GB18030')"
+            + " STORED AS TEXTFILE LOCATION '"
+            + raw.toUri()
+            + "'");
+    spark.sql("MSCK REPAIR TABLE decl.raw");
+    for (String dt : List.of("2", "3")) {
+      spark.sql(
+          "ALTER TABLE decl.raw PARTITION (dt='"
+              + dt
+              + "') SET SERDEPROPERTIES ('serialization.encoding'='"
+              + written.get("dt=" + dt + "/" + (dt.equals("2") ? "sjis" : "utf16") + ".txt")
+              + "')");
+    }
+    Path out = home.resolve("decl/out");
+    RunResult r = run(args("decl", out, "--source_table", "decl.raw"));
+    assertThat(r.exitCode()).as(r.message()).isZero();
+    Map<String, List<Row>> rows = rowsByDoc("decl.paragraphs");
+    for (Map.Entry<String, String> e : written.entrySet()) {
+      byte[] source = Files.readAllBytes(raw.resolve(e.getKey()));
+      ParagraphSplitter.Split expected =
+          ParagraphSplitter.split(
+              new java.io.ByteArrayInputStream(source),
+              dev.paraglue.text.SourceEncoding.canonical(e.getValue()),
+              1000);
+      assertThat(expected.texts()).containsExactly("第一段，中文。\n第二行", "日本語の段落");
+      assertRowsAreTheSplit(rows.get(e.getKey()), expected);
+    }
+    assertThat(
+            spark
+                .sql("SELECT doc_id, source_encoding FROM decl.documents ORDER BY doc_id")
+                .collectAsList()
+                .toString())
+        .isEqualTo("[[dt=1/gb.txt,GB18030], [dt=2/sjis.txt,Shift_JIS], [dt=3/utf16.txt,UTF-16]]");
+    // UTF-16's byte order mark counts in the offsets and is not text.
+    assertThat(rows.get("dt=3/utf16.txt").get(0).getLong(4)).isEqualTo(2);
+
+    spark.sql(
+        "CREATE EXTERNAL TABLE decl.bad (line string) STORED AS TEXTFILE"
+            + " TBLPROPERTIES ('paraglue.encoding'='klingon') LOCATION '"
+            + raw.toUri()
+            + "'");
+    RunResult bad = run(args("decl", out, "--source_table", "decl.bad"));
+    assertThat(bad.exitCode()).isEqualTo(RunResult.BAD_INPUT);
+    assertThat(bad.message())
+        .startsWith(
+            "Cannot use encoding 'klingon' (table property paraglue.encoding of decl.bad): not a"
+                + " charset this JVM knows");
+  }
+
   /**
    * The rows of one document, by index, are the single-task split's paragraphs, column by column.
    */

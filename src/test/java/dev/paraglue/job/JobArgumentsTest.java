@@ -61,6 +61,30 @@ class JobArgumentsTest {
   }
 
   @Test
+  void sourceEncoding_isCanonical_absentWhenNotGiven_andAnUnknownNameRefused() {
+    assertThat(JobArguments.parse("--source_paths", "/x", "--output_path", "o").sourceEncoding())
+        .isEmpty();
+    assertThat(
+            JobArguments.parse(
+                    "--source_paths", "/x", "--output_path", "o", "--source_encoding", "gbk")
+                .sourceEncoding())
+        .contains("GBK");
+    assertThat(
+            JobArguments.parse(
+                    "--source_paths", "/x", "--output_path", "o", "--source_encoding", "Auto")
+                .sourceEncoding())
+        .contains("auto");
+    assertThatThrownBy(
+            () ->
+                JobArguments.parse(
+                    "--source_paths", "/x", "--output_path", "o", "--source_encoding", "gb2313"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "Cannot use --source_encoding 'gb2313': not a charset this JVM knows")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
   void parse_withUnknownArgument_listsTheValidOnes() {
     assertThatThrownBy(
             () -> JobArguments.parse("--source_table", "a.b", "--output_path", "o", "--ouput", "x"))

@@ -136,15 +136,16 @@ public final class JobRunner {
    */
   private void execute(JobArguments args, JobSettings jobSettings, RunReport report) {
     Configuration conf = hadoopConf();
+    LOG.info("Run {} starting", report.runId());
+    SourcePlan plan = resolve(args, report);
     IcebergTables tables = new IcebergTables(spark);
+    ensureTables(args, plan, tables, report);
+    // After the tables exist: the paragraph table's catalog name is part of the settings.
     ResultSettings settings =
         new ResultSettings(
             qualifiedOutput(args.outputPath(), conf),
             args.maxParagraphBytes(),
             tables.catalogName(args.paragraphTable()));
-    LOG.info("Run {} starting", report.runId());
-    SourcePlan plan = resolve(args, report);
-    ensureTables(args, plan, tables, report);
     Selection selection = select(args, plan, tables, settings, report);
     RunOutcome outcome = startOutcome(plan, selection, settings, report);
     DocumentWriter writer = new DocumentWriter(args.outputPath(), report.runId());

@@ -131,18 +131,8 @@ public final class LocalApi implements AutoCloseable {
     if (route.contains("{doc_id}")) {
       params.put("doc_id", URLDecoder.decode(path.split("/", -1)[2], StandardCharsets.UTF_8));
     }
-    Map<String, String> query = new LinkedHashMap<>();
     String raw = x.getRequestURI().getRawQuery();
-    if (raw != null) {
-      for (String pair : raw.split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          query.put(
-              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-      }
-    }
+    Map<String, String> query = query(raw);
     Map<String, String> headers = new LinkedHashMap<>();
     x.getRequestHeaders()
         .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
@@ -170,6 +160,22 @@ public final class LocalApi implements AutoCloseable {
         .withBody(body.length == 0 ? null : Base64.getEncoder().encodeToString(body))
         .withIsBase64Encoded(body.length > 0)
         .build();
+  }
+
+  /** A raw query string's parameters, decoded; empty for none. */
+  private static Map<String, String> query(String raw) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          query.put(
+              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return query;
   }
 
   /** The route API Gateway would match for the request, or null for none. */

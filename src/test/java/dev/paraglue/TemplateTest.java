@@ -275,12 +275,24 @@ class TemplateTest {
         .containsEntry("DeadLetterAlarm", "AWS/SQS ApproximateNumberOfMessagesVisible")
         .containsEntry("TriggerErrorsAlarm", "AWS/Lambda Errors")
         .containsEntry("TriggerFailuresAlarm", "paraglue Failures")
-        .containsEntry("UploadLagAlarm", "AWS/SQS ApproximateAgeOfOldestMessage");
+        .containsEntry("UploadLagAlarm", "AWS/SQS ApproximateAgeOfOldestMessage")
+        .containsEntry("PublishLagAlarm", "paraglue PublishLagSeconds");
     assertThat(r.at("/DeadLetterAlarm/Properties/Dimensions/0/Value/Fn::GetAtt/0").asText())
         .isEqualTo("UploadsDeadLetterQueue");
     assertThat(r.at("/DeadLetterAlarm/Properties/Threshold").asInt()).isZero();
     assertThat(r.at("/UploadLagAlarm/Properties/Threshold/Ref").asText())
         .isEqualTo("LagAlarmSeconds");
+
+    // The job's own lag: it sends its metrics to the namespace its role may write, by job name.
+    JsonNode jobArgs = r.at("/GlueJob/Properties/DefaultArguments");
+    assertThat(jobArgs.get("--metrics_namespace").asText()).isEqualTo("paraglue");
+    assertThat(r.at("/PublishLagAlarm/Properties/Dimensions/0/Name").asText()).isEqualTo("JobName");
+    assertThat(r.at("/PublishLagAlarm/Properties/Dimensions/0/Value/Ref").asText())
+        .isEqualTo("JobName");
+    assertThat(r.at("/PublishLagAlarm/Properties/Threshold/Ref").asText())
+        .isEqualTo("PublishLagAlarmSeconds");
+    assertThat(r.at("/GlueJobRole/Properties").toString())
+        .contains("\"cloudwatch:namespace\":[\"Glue\",\"paraglue\"]");
 
     // Glue runs that fail or time out: EventBridge's Glue Job State Change, to the topic.
     JsonNode rule = r.at("/GlueRunFailedRule/Properties");
@@ -306,7 +318,10 @@ class TemplateTest {
             "Throttles",
             "Failures",
             "${UploadsDeadLetterQueue.QueueName}",
-            "${DeadLetterAlarm.Arn}");
+            "${DeadLetterAlarm.Arn}",
+            "[\"paraglue\",\"DocumentsProcessed\",\"JobName\",\"${JobName}\"",
+            "[\"paraglue\",\"PublishLagSeconds\",\"JobName\",\"${JobName}\"",
+            "${PublishLagAlarm.Arn}");
   }
 
   @Test

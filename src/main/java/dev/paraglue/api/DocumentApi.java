@@ -22,6 +22,7 @@ import dev.paraglue.text.SourceEncoding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -39,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -125,8 +127,9 @@ public final class DocumentApi implements RequestStreamHandler {
         case "DELETE /documents/{doc_id}" -> delete(path.get("doc_id"));
         default -> error(404, "no route " + route);
       };
-    } catch (RuntimeException e) {
-      // Storage trouble: the detail goes to the log, the client gets a reason and may retry.
+    } catch (SdkException | UncheckedIOException e) {
+      // Storage trouble (BlobStore's): the detail goes to the log, the client may retry. Any other
+      // exception is a bug and fails the invocation, where the function's errors are counted.
       log.warn("request_failed", "route", route, "reason", e.getMessage());
       return error(503, "cannot reach the document store now; retry later");
     }

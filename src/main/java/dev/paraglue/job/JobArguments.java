@@ -40,6 +40,7 @@ public final class JobArguments {
 
   public static final String REMOVE_MISSING = "remove_missing";
   public static final boolean REMOVE_MISSING_DEFAULT = false;
+  public static final String METRICS_NAMESPACE = "metrics_namespace";
 
   /** Glue's own run id; the only Glue argument that is used. */
   public static final String JOB_RUN_ID = "JOB_RUN_ID";
@@ -108,7 +109,12 @@ public final class JobArguments {
               "true|false",
               String.valueOf(REMOVE_MISSING_DEFAULT),
               "remove the rows and outputs of documents whose source is gone from a listed root"
-                  + " or named path"));
+                  + " or named path"),
+          Argument.of(
+              METRICS_NAMESPACE,
+              "name",
+              "CloudWatch namespace for the run's counts and durations (dimension JobName);"
+                  + " none sent when absent"));
 
   /** The job's command line; {@code run} is what a user does with it. */
   public static final Command COMMAND =
@@ -152,6 +158,9 @@ public final class JobArguments {
           "customer-executor-env-vars",
           "job-run-id");
 
+  /** CloudWatch's namespace characters; a namespace starting "AWS/" is AWS's own. */
+  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._/#:\\- ]{1,255}");
+
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_]+\\.[A-Za-z0-9_]+");
 
   private final Optional<String> sourceTable;
@@ -166,6 +175,7 @@ public final class JobArguments {
   private final boolean failOnReject;
   private final boolean removeMissing;
   private final Optional<String> sourceEncoding;
+  private final Optional<String> metricsNamespace;
   private final Optional<String> jobRunId;
   private final Optional<String> jobName;
 
@@ -183,6 +193,7 @@ public final class JobArguments {
     this.failOnReject = bool(FAIL_ON_REJECT, values.get(FAIL_ON_REJECT));
     this.removeMissing = bool(REMOVE_MISSING, values.get(REMOVE_MISSING));
     this.sourceEncoding = Optional.ofNullable(values.get(SOURCE_ENCODING)).map(e -> encoding(e));
+    this.metricsNamespace = Optional.ofNullable(values.get(METRICS_NAMESPACE)).map(n -> ns(n));
     this.jobRunId = Optional.ofNullable(values.get(JOB_RUN_ID));
     this.jobName = Optional.ofNullable(values.get(JOB_NAME));
 
@@ -221,6 +232,18 @@ public final class JobArguments {
           "Cannot use --" + key + " '" + value + "': expected database.table (letters, digits, _)");
     }
     return value.toLowerCase(Locale.ROOT);
+  }
+
+  private static String ns(String value) {
+    if (!NAMESPACE.matcher(value).matches() || value.startsWith(":") || value.startsWith("AWS/")) {
+      throw new IllegalArgumentException(
+          "Cannot use --"
+              + METRICS_NAMESPACE
+              + " '"
+              + value
+              + "': expected 1-255 letters, digits or . - _ / # : space, not starting AWS/");
+    }
+    return value;
   }
 
   private static List<String> paths(String value) {
@@ -324,6 +347,11 @@ public final class JobArguments {
    */
   public Optional<String> sourceEncoding() {
     return sourceEncoding;
+  }
+
+  /** The CloudWatch namespace the run's metrics go to; none when absent. */
+  public Optional<String> metricsNamespace() {
+    return metricsNamespace;
   }
 
   public Optional<String> jobRunId() {

@@ -86,13 +86,19 @@ public final class JobRunner {
       }
     }
     report.finish(code == 0 ? "succeeded" : "failed", code == 0 ? null : message, Instant.now());
+    record(args, report);
+    return new RunResult(code, message, Optional.of(report));
+  }
+
+  /** Writes the run report and, with --metrics_namespace, sends its metrics; neither can fail. */
+  private void record(JobArguments args, RunReport report) {
     try {
       String uri = report.write(args.outputPath(), hadoopConf());
-      LOG.info("Run {} {}: report at {}", runId, report.status(), uri);
+      LOG.info("Run {} {}: report at {}", report.runId(), report.status(), uri);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("Cannot write run report for {}: {}", runId, e.toString());
+      LOG.warn("Cannot write run report for {}: {}", report.runId(), e.toString());
     }
-    return new RunResult(code, message, Optional.of(report));
+    args.metricsNamespace().ifPresent(ns -> RunMetrics.publish(ns, report));
   }
 
   private static String newRunId(Instant start) {
@@ -342,6 +348,7 @@ public final class JobRunner {
             Failpoint.hit("publish.after", 0, runId);
             return null;
           });
+      outcome.oldestAccepted().ifPresent(m -> report.published(Instant.now(), m));
     }
 
     /** Records the run's documents in the ledger, last: what it does not record is redone. */

@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
@@ -170,5 +171,10 @@ final class RunOutcome {
 
   int processed() {
     return accepted.size();
+  }
+
+  /** The earliest modification time of the accepted sources; empty when none was accepted. */
+  OptionalLong oldestAccepted() {
+    return accepted.stream().mapToLong(SourceDocument::getModified).min();
   }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -28,6 +29,8 @@ public final class RunReport {
       @JsonProperty("reason") String reason,
       @JsonProperty("offset") Long offset,
       @JsonProperty("detail") String detail) {}
+
+  private static final String PUBLISH_LAG = "publish_lag_seconds";
 
   private final String runId;
   private final String jobName;
@@ -91,8 +94,35 @@ public final class RunReport {
     this.end = end;
   }
 
+  /**
+   * Records the lag of the oldest processed source: from its modification time (its upload) to
+   * {@code at}, its publication, as the count {@value #PUBLISH_LAG} (whole seconds, never
+   * negative).
+   */
+  public void published(Instant at, long oldestModifiedMillis) {
+    count(PUBLISH_LAG, Math.max(0, (at.toEpochMilli() - oldestModifiedMillis) / 1000));
+  }
+
+  /** The lag {@link #published} recorded; empty when the run published nothing. */
+  public Optional<Long> publishLagSeconds() {
+    return Optional.ofNullable(counts.get(PUBLISH_LAG));
+  }
+
   public String runId() {
     return runId;
+  }
+
+  public String jobName() {
+    return jobName;
+  }
+
+  public Optional<Instant> end() {
+    return Optional.ofNullable(end);
+  }
+
+  /** From the start to the end, or to now while the run has not finished. */
+  public Duration elapsed() {
+    return Duration.between(start, end().orElseGet(Instant::now));
   }
 
   public String status() {

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * The few object operations the HTTP API needs, by URI: {@code s3://bucket/key} on AWS (and
- * S3Mock), {@code file:/...} for {@code jobs/paraglue api} on a laptop.
+ * S3Mock), {@code file:/...} for {@code jobs/paraglue api} on a laptop. Storage trouble is an
+ * {@link java.io.UncheckedIOException} or the AWS SDK's {@code SdkException}: the API answers 503.
  */
 public interface BlobStore {
   /** Stores an object whole. */

@@ -22,27 +22,13 @@ public final class S3BlobStore implements BlobStore {
     this.s3 = s3;
   }
 
-  record Address(String bucket, String key) {
-    static Address of(String uri) {
-      if (!uri.startsWith("s3://")) {
-        throw new IllegalArgumentException("Cannot use " + uri + ": not an s3:// URI");
-      }
-      String rest = uri.substring("s3://".length());
-      int slash = rest.indexOf('/');
-      if (slash <= 0 || slash == rest.length() - 1) {
-        throw new IllegalArgumentException("Cannot use " + uri + ": no bucket or key");
-      }
-      return new Address(rest.substring(0, slash), rest.substring(slash + 1));
-    }
-  }
-
   @Override
   public void put(String uri, byte[] body, String contentType, Map<String, String> metadata) {
-    Address a = Address.of(uri);
+    S3Uri a = S3Uri.object(uri);
     s3.putObject(
         PutObjectRequest.builder()
             .bucket(a.bucket())
-            .key(a.key())
+            .key(a.path())
             .contentType(contentType)
             .metadata(metadata)
             .build(),
@@ -51,9 +37,9 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public Optional<byte[]> get(String uri, long maxBytes) {
-    Address a = Address.of(uri);
+    S3Uri a = S3Uri.object(uri);
     try (ResponseInputStream<GetObjectResponse> in =
-        s3.getObject(GetObjectRequest.builder().bucket(a.bucket()).key(a.key()).build())) {
+        s3.getObject(GetObjectRequest.builder().bucket(a.bucket()).key(a.path()).build())) {
       Long length = in.response().contentLength();
       if (length != null && length > maxBytes) {
         in.abort();
@@ -70,16 +56,16 @@ public final class S3BlobStore implements BlobStore {
   @Override
   public boolean delete(String uri) {
     boolean existed = exists(uri);
-    Address a = Address.of(uri);
-    s3.deleteObject(b -> b.bucket(a.bucket()).key(a.key()));
+    S3Uri a = S3Uri.object(uri);
+    s3.deleteObject(b -> b.bucket(a.bucket()).key(a.path()));
     return existed;
   }
 
   @Override
   public boolean exists(String uri) {
-    Address a = Address.of(uri);
+    S3Uri a = S3Uri.object(uri);
     try {
-      s3.headObject(HeadObjectRequest.builder().bucket(a.bucket()).key(a.key()).build());
+      s3.headObject(HeadObjectRequest.builder().bucket(a.bucket()).key(a.path()).build());
       return true;
     } catch (NoSuchKeyException e) {
       return false;

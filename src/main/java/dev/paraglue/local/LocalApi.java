@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.paraglue.api.ApiConfig;
+import dev.paraglue.api.ApiDocument;
 import dev.paraglue.api.DocumentApi;
 import dev.paraglue.cli.Argument;
 import dev.paraglue.cli.Command;
@@ -36,7 +37,7 @@ import java.util.function.Consumer;
 
 /**
  * What {@code jobs/paraglue api} runs: {@link DocumentApi} behind a loopback HTTP server that plays
- * API Gateway's part (matching the three routes, building the payload 2.0 event, passing it through
+ * API Gateway's part (matching the four routes, building the payload 2.0 event, passing it through
  * the Lambda runtime's serializers) over a local folder, and S3's notification's part (each stored
  * document is queued for a local job run; runs go one at a time, batching what arrived meanwhile,
  * like Glue's run queuing).
@@ -49,23 +50,26 @@ public final class LocalApi implements AutoCloseable {
 
   private final HttpServer server;
   private final DocumentApi api;
+  private final ApiConfig config;
   private final Consumer<String> stored;
 
-  private LocalApi(HttpServer server, DocumentApi api, Consumer<String> stored) {
+  private LocalApi(HttpServer server, DocumentApi api, ApiConfig config, Consumer<String> stored) {
     this.server = server;
     this.api = api;
+    this.config = config;
     this.stored = stored;
   }
 
   /**
-   * Serves {@code api} on a loopback port (0 for any free one); {@code stored} hears the source URI
-   * of every accepted submission.
+   * Serves {@code api} (whose configuration is {@code config}) on a loopback port (0 for any free
+   * one); {@code stored} hears the source URI of every accepted submission and every accepted
+   * deletion, as S3's notification would.
    */
-  public static LocalApi start(int port, DocumentApi api, Consumer<String> stored)
+  public static LocalApi start(int port, DocumentApi api, ApiConfig config, Consumer<String> stored)
       throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-    LocalApi local = new LocalApi(server, api, stored);
+    LocalApi local = new LocalApi(server, api, config, stored);
     server.createContext("/", local::exchange);
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
@@ -107,6 +111,10 @@ public final class LocalApi implements AutoCloseable {
       send(x, r.getStatusCode(), type, r.getBody() == null ? "" : r.getBody());
       if (r.getStatusCode() == 202 && "POST /documents".equals(event.getRouteKey())) {
         stored.accept(JSON.readTree(r.getBody()).path("source_uri").asText());
+      } else if (r.getStatusCode() == 202 && event.getRouteKey().startsWith("DELETE ")) {
+        // As the removal event would: a run for the deleted source removes the rest.
+        ApiDocument doc = ApiDocument.parse(event.getPathParameters().get("doc_id")).orElseThrow();
+        stored.accept(config.sourceUri(doc));
       }
     }
   }
@@ -115,34 +123,16 @@ public final class LocalApi implements AutoCloseable {
   private static APIGatewayV2HTTPEvent event(HttpExchange x, byte[] body) {
     String method = x.getRequestMethod();
     String path = x.getRequestURI().getRawPath();
-    String[] segments = path.split("/", -1);
-    String route = null;
-    Map<String, String> params = new LinkedHashMap<>();
-    if ("POST".equals(method) && path.equals("/documents")) {
-      route = "POST /documents";
-    } else if ("GET".equals(method) && segments.length >= 3 && segments[1].equals("documents")) {
-      if (segments.length == 3 && !segments[2].isEmpty()) {
-        route = "GET /documents/{doc_id}";
-      } else if (segments.length == 4 && segments[3].equals("paragraphs")) {
-        route = "GET /documents/{doc_id}/paragraphs";
-      }
-      params.put("doc_id", URLDecoder.decode(segments[2], StandardCharsets.UTF_8));
-    }
+    String route = route(method, path);
     if (route == null) {
       return null;
     }
-    Map<String, String> query = new LinkedHashMap<>();
-    String raw = x.getRequestURI().getRawQuery();
-    if (raw != null) {
-      for (String pair : raw.split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          query.put(
-              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-      }
+    Map<String, String> params = new LinkedHashMap<>();
+    if (route.contains("{doc_id}")) {
+      params.put("doc_id", URLDecoder.decode(path.split("/", -1)[2], StandardCharsets.UTF_8));
     }
+    String raw = x.getRequestURI().getRawQuery();
+    Map<String, String> query = query(raw);
     Map<String, String> headers = new LinkedHashMap<>();
     x.getRequestHeaders()
         .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
@@ -170,6 +160,40 @@ public final class LocalApi implements AutoCloseable {
         .withBody(body.length == 0 ? null : Base64.getEncoder().encodeToString(body))
         .withIsBase64Encoded(body.length > 0)
         .build();
+  }
+
+  /** A raw query string's parameters, decoded; empty for none. */
+  private static Map<String, String> query(String raw) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          query.put(
+              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return query;
+  }
+
+  /** The route API Gateway would match for the request, or null for none. */
+  private static String route(String method, String path) {
+    if (path.equals("/documents")) {
+      return "POST".equals(method) ? "POST /documents" : null;
+    }
+    String[] segments = path.split("/", -1);
+    if (segments.length < 3 || !segments[1].equals("documents") || segments[2].isEmpty()) {
+      return null;
+    }
+    if (segments.length == 3 && ("GET".equals(method) || "DELETE".equals(method))) {
+      return method + " /documents/{doc_id}";
+    }
+    if (segments.length == 4 && segments[3].equals("paragraphs") && "GET".equals(method)) {
+      return "GET /documents/{doc_id}/paragraphs";
+    }
+    return null;
   }
 
   private static byte[] readAtMost(InputStream in, int limit) throws IOException {
@@ -227,7 +251,15 @@ public final class LocalApi implements AutoCloseable {
       }
       List<String> argv = new ArrayList<>(command);
       argv.addAll(
-          List.of("run", "--source_paths", String.join(",", batch), "--output_path", outputPath));
+          List.of(
+              "run",
+              "--source_paths",
+              String.join(",", batch),
+              "--output_path",
+              outputPath,
+              // A deleted submission's path is gone: the run removes its rows and outputs.
+              "--remove_missing",
+              "true"));
       System.err.printf("paraglue api: job run for %d document(s) started%n", batch.size());
       try {
         Files.createDirectories(log.getParent());
@@ -310,7 +342,7 @@ public final class LocalApi implements AutoCloseable {
         runner == null
             ? uri -> System.err.println("paraglue api: stored " + uri + " (no job runner)")
             : new LocalRuns(List.of(runner), output, home.resolve("api/runs.log"));
-    LocalApi local = start(port, api, stored);
+    LocalApi local = start(port, api, cfg, stored);
     System.err.printf(
         "paraglue api: serving http://127.0.0.1:%d/documents (documents under %s, results under"
             + " %s)%n",

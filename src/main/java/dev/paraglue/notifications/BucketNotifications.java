@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paraglue.lambda.JsonLog;
 import dev.paraglue.lambda.Memo;
+import dev.paraglue.text.Cut;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -79,7 +80,7 @@ public final class BucketNotifications implements RequestStreamHandler {
       String reason =
           "Cannot " + type + " notifications of bucket " + bucket + ": " + e.getMessage();
       response.put("Status", "FAILED");
-      response.put("Reason", reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+      response.put("Reason", Cut.atMost(reason, 1000));
       log.warn("notifications_failed", "reason", reason);
     }
     respond(event.path("ResponseURL").asText(), JSON.writeValueAsBytes(response));

@@ -12,7 +12,7 @@ public record Rejection(RejectReason reason, long offset, String detail) {
   public static String detailOf(Exception e) {
     String message = e.getMessage();
     String detail = e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    return detail.length() > MAX_DETAIL_CHARS ? detail.substring(0, MAX_DETAIL_CHARS) : detail;
+    return Cut.atMost(detail, MAX_DETAIL_CHARS);
   }
 
   @Override

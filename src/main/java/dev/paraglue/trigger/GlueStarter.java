@@ -106,12 +106,12 @@ public final class GlueStarter implements JobStarter {
         String why = (code == null ? "HTTP " + e.statusCode() : code);
         if (!retryable || !sleepBeforeRetry(attempt, deadlineMillis)) {
           throw new JobStarter.StartException(
-              "Cannot " + what + " after " + attempt + " attempt(s): " + why, retryable, e);
+              "Cannot " + what + " after " + attempt + " attempt(s): " + why, e);
         }
       } catch (SdkClientException e) {
         if (!sleepBeforeRetry(attempt, deadlineMillis)) {
           throw new JobStarter.StartException(
-              "Cannot " + what + " after " + attempt + " attempt(s): " + e.getMessage(), true, e);
+              "Cannot " + what + " after " + attempt + " attempt(s): " + e.getMessage(), e);
         }
       }
     }

@@ -8,32 +8,26 @@ public interface JobStarter {
   /** Returns the run id; throws {@link StartException} when the run could not be started. */
   String start(String jobName, Map<String, String> arguments, long deadlineMillis);
 
-  /**
-   * The id of a run of the job that has not yet begun its work (queued or starting), if any: a
-   * coalescing trigger then starts none, as that run will take the pending manifests. The dry run
-   * sees none.
-   */
   /** Glue's throttling answers met so far (retried or not); the trigger reports them. */
   default long throttles() {
     return 0;
   }
 
+  /**
+   * The id of a run of the job that has not yet begun its work (queued or starting), if any: a
+   * coalescing trigger then starts none, as that run will take the pending manifests. The dry run
+   * sees none.
+   */
   default Optional<String> waitingRun(String jobName, long deadlineMillis) {
     return Optional.empty();
   }
 
-  /** The run could not be started; {@code retryable} when waiting could have helped. */
+  /** The run could not be started, after whatever retries the deadline allowed. */
   final class StartException extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private final boolean retryable;
 
-    public StartException(String message, boolean retryable, Throwable cause) {
+    public StartException(String message, Throwable cause) {
       super(message, cause);
-      this.retryable = retryable;
-    }
-
-    public boolean retryable() {
-      return retryable;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.paraglue.trigger;
 
+import dev.paraglue.lambda.S3Uri;
 import dev.paraglue.lambda.StackVariables;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,18 +42,8 @@ public record TriggerConfig(
   /** An {@code s3://bucket/prefix} location. */
   public record S3Location(String bucket, String prefix) {
     static S3Location parse(String name, String uri) {
-      if (!uri.startsWith("s3://") || uri.length() <= 5) {
-        throw new IllegalArgumentException(
-            "Cannot use " + name + " '" + uri + "': expected s3://bucket/prefix/");
-      }
-      String rest = uri.substring(5);
-      int slash = rest.indexOf('/');
-      String bucket = slash < 0 ? rest : rest.substring(0, slash);
-      String prefix = slash < 0 ? "" : rest.substring(slash + 1);
-      if (bucket.isEmpty()) {
-        throw new IllegalArgumentException("Cannot use " + name + " '" + uri + "': no bucket");
-      }
-      return new S3Location(bucket, prefix);
+      S3Uri u = S3Uri.parse(name, uri);
+      return new S3Location(u.bucket(), u.path());
     }
 
     boolean contains(String bucket, String key) {
@@ -60,7 +51,7 @@ public record TriggerConfig(
     }
 
     public String uri() {
-      return "s3://" + bucket + "/" + prefix;
+      return new S3Uri(bucket, prefix).uri();
     }
   }
 

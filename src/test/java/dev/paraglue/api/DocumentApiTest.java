@@ -2,6 +2,7 @@ package dev.paraglue.api;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The HTTP API handler on real API Gateway payload 2.0 events (jobs/events/api-*.json) passed
@@ -367,35 +370,48 @@ class DocumentApiTest {
 
   @Test
   void storageTrouble_answers503WithoutDetails_andLogsTheReason() throws IOException {
-    BlobStore broken =
-        new BlobStore() {
-          @Override
-          public void put(String uri, byte[] body, String type, Map<String, String> meta) {
-            throw new IllegalStateException("Access Denied (Service: S3, Status Code: 403)");
-          }
-
-          @Override
-          public Optional<byte[]> get(String uri, long maxBytes) {
-            throw new IllegalStateException("Access Denied (Service: S3, Status Code: 403)");
-          }
-
-          @Override
-          public boolean exists(String uri) {
-            return false;
-          }
-
-          @Override
-          public boolean delete(String uri) {
-            throw new IllegalStateException("Access Denied (Service: S3, Status Code: 403)");
-          }
-        };
-    DocumentApi failing = api(config, broken);
+    RuntimeException denied =
+        S3Exception.builder().message("Access Denied (Service: S3, Status Code: 403)").build();
+    DocumentApi failing = api(config, store(denied));
     Answer a = call(failing, post("text\n"));
     assertThat(a.status()).isEqualTo(503);
     assertThat(a.body()).doesNotContain("Access Denied");
     assertThat(logs.toString(UTF_8)).contains("request_failed", "Access Denied");
     assertThat(call(failing, get("20261129-0123456789abcdef0123456789abcdef", false)).status())
         .isEqualTo(503);
+    RuntimeException unreadable =
+        new UncheckedIOException("Cannot read x", new IOException("disk gone"));
+    assertThat(call(api(config, store(unreadable)), post("text\n")).status()).isEqualTo(503);
+
+    // A bug is not storage trouble: it fails the invocation (Lambda's Errors), not "retry later".
+    RuntimeException bug = new IllegalStateException("a bug in the handler");
+    ObjectNode request = post("text\n");
+    assertThatThrownBy(() -> call(api(config, store(bug)), request)).isSameAs(bug);
+  }
+
+  /** A store whose every call but {@code exists} throws {@code e}. */
+  private static BlobStore store(RuntimeException e) {
+    return new BlobStore() {
+      @Override
+      public void put(String uri, byte[] body, String type, Map<String, String> meta) {
+        throw e;
+      }
+
+      @Override
+      public Optional<byte[]> get(String uri, long maxBytes) {
+        throw e;
+      }
+
+      @Override
+      public boolean exists(String uri) {
+        return false;
+      }
+
+      @Override
+      public boolean delete(String uri) {
+        throw e;
+      }
+    };
   }
 
   @Test

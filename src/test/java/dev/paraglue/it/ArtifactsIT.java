@@ -57,6 +57,8 @@ class ArtifactsIT {
         .noneMatch(n -> n.startsWith("dev/paraglue/pipeline/"))
         .noneMatch(n -> n.startsWith("dev/paraglue/local/"))
         .noneMatch(n -> n.startsWith("dev/paraglue/cli/"))
-        .noneMatch(n -> n.startsWith("io/netty/"));
+        .noneMatch(n -> n.startsWith("io/netty/"))
+        .noneMatch(n -> n.startsWith("software/amazon/awssdk/services/cloudwatch/"))
+        .noneMatch(n -> n.startsWith("software/amazon/awssdk/protocols/rpcv2/"));
   }
 }

@@ -249,6 +249,7 @@ class ParagraphJobIT {
     assertThat(second.exitCode()).isZero();
     assertThat(second.report().get().count("processed")).isZero();
     assertThat(second.report().get().count("skipped_unchanged")).isEqualTo(13);
+    assertThat(second.report().get().publishLagSeconds()).isEmpty(); // nothing published
     assertThat(spark.table("incr.paragraphs").count()).isEqualTo(before);
 
     // Change one source: fewer paragraphs. A previously ok source becomes rejected.
@@ -256,9 +257,16 @@ class ParagraphJobIT {
     put(crlf, "only one paragraph now\n".getBytes(UTF_8));
     Path cjk = raw.resolve("dt=2026-11-01/cjk.txt");
     put(cjk, bytes("now ", 0xFF));
+    long beforeThird = System.currentTimeMillis();
     RunResult third = run(args("incr", out, "--source_table", "incr.raw", "--JOB_RUN_ID", "jr_3"));
     assertThat(third.exitCode()).as(third.message()).isZero();
     assertThat(third.report().get().count("processed")).isEqualTo(1);
+    // The lag runs from the processed source's modification time (put's fixed clock, 2026-11)
+    // to its publication, which came after that run's start.
+    long modified = Files.getLastModifiedTime(crlf).toMillis();
+    assertThat(third.report().get().publishLagSeconds())
+        .hasValueSatisfying(
+            s -> assertThat(s).isGreaterThanOrEqualTo((beforeThird - modified) / 1000));
     assertThat(third.report().get().count("skipped_unchanged")).isEqualTo(11);
     // Merge-on-read: the replaced rows are position deletes; no data file of the table is
     // rewritten.

@@ -20,6 +20,12 @@ class JobArgumentsTest {
     assertThat(a.failOnReject()).isFalse();
     assertThat(a.maxParagraphBytes()).isEqualTo(16L * 1024 * 1024);
     assertThat(a.jobRunId()).isEmpty();
+    assertThat(a.metricsNamespace()).isEmpty();
+    assertThat(
+            JobArguments.parse(
+                    "--source_table", "raw.docs", "--output_path", "o", "--metrics_namespace", "pg")
+                .metricsNamespace())
+        .contains("pg");
   }
 
   @Test
@@ -119,6 +125,10 @@ class JobArgumentsTest {
     assertThatThrownBy(
             () -> parseWith(base, "--documents_table", JobArguments.PARAGRAPH_TABLE_DEFAULT))
         .hasMessageContaining("one table for --paragraph_table and --documents_table");
+    assertThatThrownBy(() -> parseWith(base, "--metrics_namespace", "AWS/Glue"))
+        .hasMessageStartingWith("Cannot use --metrics_namespace 'AWS/Glue': expected 1-255");
+    assertThatThrownBy(() -> parseWith(base, "--metrics_namespace", "a\tb"))
+        .hasMessageStartingWith("Cannot use --metrics_namespace");
   }
 
   @Test

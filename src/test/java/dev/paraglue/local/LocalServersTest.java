@@ -88,7 +88,7 @@ class LocalServersTest {
   @Test
   void localServer_playsApiGateway_overHttpOnLoopback() throws Exception {
     List<String> queued = new ArrayList<>();
-    try (LocalApi local = LocalApi.start(0, api, queued::add)) {
+    try (LocalApi local = LocalApi.start(0, api, config, queued::add)) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + local.port();
       HttpResponse<String> posted =
@@ -120,6 +120,25 @@ class LocalServersTest {
       assertThat(done.body()).isEqualTo("café\n\nbar\n");
       assertThat(done.headers().firstValue("content-type")).contains("text/plain; charset=utf-8");
 
+      // DELETE: the source goes, and its URI is queued for the run that removes the rest.
+      String source = queued.get(0);
+      HttpResponse<String> deleted =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/documents/" + id)).DELETE().build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(deleted.statusCode()).isEqualTo(202);
+      assertThat(JSON.readTree(deleted.body()).path("status").asText()).isEqualTo("removing");
+      assertThat(Path.of(URI.create(source))).doesNotExist();
+      assertThat(queued).containsExactly(source, source);
+      HttpResponse<String> noSuch =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/documents/20261129-" + "0".repeat(32)))
+                  .DELETE()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(noSuch.statusCode()).isEqualTo(404);
+      assertThat(queued).hasSize(2);
+
       for (String path : List.of("/nothing", "/documents/" + id + "/x/y", "/documents/")) {
         HttpResponse<String> r =
             http.send(
@@ -139,7 +158,7 @@ class LocalServersTest {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(empty.statusCode()).isEqualTo(400);
-      assertThat(queued).hasSize(1);
+      assertThat(queued).hasSize(2); // refused requests queue nothing
     }
   }
 }

@@ -357,20 +357,29 @@ class UploadTriggerTest {
 
   @Test
   void duplicates_collapse_andTheNewestSequencerWins() throws IOException {
-    byte[] payload =
-        s3Event(
-            "ObjectCreated:Put",
-            "raw/a.txt",
-            "0055AED6DCD90281E5",
-            "raw/a.txt",
-            "0055AED6DCD90281F0",
-            "raw/b.md",
-            "01");
-    handle(env(), payload);
-    assertThat(glue.requests.get(0).get("Arguments").get("--source_paths").asText())
+    // Created, then removed: the older event comes first; the newer is written two digits shorter,
+    // so only a right-aligned comparison orders them. One source per key; the removal wins.
+    handle(
+        env(),
+        sqs(
+            body(s3Event("ObjectCreated:Put", "raw/a.txt", "55AED6DCD90281E5")),
+            body(s3Event("ObjectCreated:Put", "raw/b.md", "01")),
+            body(s3Event("ObjectRemoved:Delete", "raw/a.txt", "0055AED6DCD90281F0"))));
+    JsonNode removedLast = glue.starts().get(0).get("Arguments");
+    assertThat(removedLast.get("--source_paths").asText())
         .isEqualTo("s3://paraglue-demo/raw/a.txt,s3://paraglue-demo/raw/b.md");
-    assertThat(ObjectEvent.compareSequencers("0055AED6DCD90281F0", "55AED6DCD90281E5"))
-        .isPositive();
+    assertThat(removedLast.path("--remove_missing").asText()).isEqualTo("true");
+
+    // Removed, then created again, the newer event first this time: the creation wins.
+    handle(
+        env(),
+        sqs(
+            body(s3Event("ObjectCreated:Put", "raw/a.txt", "0055AED6DCD90281F0")),
+            body(s3Event("ObjectRemoved:Delete", "raw/a.txt", "55AED6DCD90281E5"))));
+    JsonNode createdLast = glue.starts().get(1).get("Arguments");
+    assertThat(createdLast.get("--source_paths").asText())
+        .isEqualTo("s3://paraglue-demo/raw/a.txt");
+    assertThat(createdLast.has("--remove_missing")).as("nothing to remove").isFalse();
   }
 
   @Test

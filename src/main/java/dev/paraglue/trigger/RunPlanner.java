@@ -114,9 +114,10 @@ final class RunPlanner {
   }
 
   /**
-   * A coalesced run: the batch's keys as a pending manifest (named by its content, so a redelivered
-   * batch rewrites the same object), and the arguments of a run that takes every pending manifest.
-   * Removal is always on: a named source that is gone is removed, whichever event came last.
+   * A coalesced run: the batch's keys as a pending manifest (named by its keys and their events'
+   * sequencers, so a redelivered batch rewrites the same object and a new upload of a key does
+   * not), and the arguments of a run that takes every pending manifest. Removal is always on: a
+   * named source that is gone is removed, whichever event came last.
    */
   private PlannedRun pending(List<ObjectEvent> sources) {
     Map<String, String> args = new LinkedHashMap<>();
@@ -125,7 +126,15 @@ final class RunPlanner {
     args.put("--source_manifest", folder);
     args.put("--remove_missing", "true");
     String content = String.join("\n", sources.stream().map(ObjectEvent::uri).toList()) + "\n";
-    String uri = folder + "batch-" + sha256(content).substring(0, 32) + ".txt";
+    // Named by the events, not only the keys: a new upload of a key must not rewrite the manifest
+    // a running run took (its retirement would delete the new one), while a redelivery must.
+    String events =
+        String.join(
+            "\n",
+            sources.stream()
+                .map(e -> e.sequencer() != null ? e.sequencer() : String.valueOf(e.messageId()))
+                .toList());
+    String uri = folder + "batch-" + sha256(content + "\n" + events).substring(0, 32) + ".txt";
     return new PlannedRun(args, uri, content, sources);
   }
 

@@ -171,6 +171,15 @@ class UploadTriggerTest {
     assertThat(glue.starts()).hasSize(1);
     assertThat(again.get("coalesced").toString()).contains("waiting_run_id=jr_2");
     assertThat(failures(again)).containsExactly("m3");
+
+    // The same keys uploaded again (new sequencers): a manifest of their own, which a run that took
+    // the first one cannot retire.
+    handle(
+        coalescing(),
+        sqs(
+            body(s3Event("ObjectCreated:Put", "raw/a.txt", "03", "raw/b.txt", "03")),
+            body(s3Event("ObjectRemoved:Delete", "raw/b.txt", "04", "raw/gone.md", "02"))));
+    assertThat(manifests).hasSize(2);
   }
 
   @Test

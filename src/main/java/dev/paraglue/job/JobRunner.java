@@ -142,6 +142,7 @@ public final class JobRunner {
    */
   private void execute(JobArguments args, JobSettings jobSettings, RunReport report) {
     Configuration conf = hadoopConf();
+    String output = qualifiedOutput(args.outputPath(), conf); // a bad one fails before any read
     LOG.info("Run {} starting", report.runId());
     SourcePlan plan = resolve(args, report);
     IcebergTables tables = new IcebergTables(spark);
@@ -149,9 +150,7 @@ public final class JobRunner {
     // After the tables exist: the paragraph table's catalog name is part of the settings.
     ResultSettings settings =
         new ResultSettings(
-            qualifiedOutput(args.outputPath(), conf),
-            args.maxParagraphBytes(),
-            tables.catalogName(args.paragraphTable()));
+            output, args.maxParagraphBytes(), tables.catalogName(args.paragraphTable()));
     Selection selection = select(args, plan, tables, settings, report);
     RunOutcome outcome = startOutcome(plan, selection, settings, report);
     DocumentWriter writer = new DocumentWriter(args.outputPath(), report.runId());
@@ -165,10 +164,11 @@ public final class JobRunner {
     } finally {
       cleanStaging(writer, conf);
     }
+    finish(args, outcome, selection.skipped(), report);
+    // Last: a run that fails (--fail_on_reject included) leaves its manifests to the next.
     if (!plan.takenManifests().isEmpty()) {
       report.count("manifests_retired", plan.retireTakenManifests(conf));
     }
-    finish(args, outcome, selection.skipped(), report);
   }
 
   /** Lists the sources (nothing is read yet). */

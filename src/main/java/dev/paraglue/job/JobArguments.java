@@ -92,8 +92,8 @@ public final class JobArguments {
               INCREMENTAL,
               "true|false",
               String.valueOf(INCREMENTAL_DEFAULT),
-              "skip documents whose source (URI, size, modification time), encoding, output path"
-                  + " and paragraph limit are unchanged"),
+              "skip documents whose source (URI, size, modification time), encoding, output path,"
+                  + " paragraph table and paragraph limit are unchanged"),
           new Argument(
               MAX_PARAGRAPH_BYTES,
               "n",

@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Which charset each document is read in (SPEC section 1, "Other encodings"): {@code
+ * Which charset each document is read in (docs/contract.md §1, "Other encodings"): {@code
  * --source_encoding} when given; else the SerDe parameter {@code serialization.encoding} of the
  * document's partition, then of its table, then the table property {@code paraglue.encoding}; else
  * UTF-8. Names are checked when the run starts, before any data is read.

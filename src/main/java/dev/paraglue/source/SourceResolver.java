@@ -620,8 +620,9 @@ public final class SourceResolver {
 
   /**
    * The lines of the manifest at {@code uri}; when {@code uri} ends with {@code /}, of every
-   * manifest in that folder (the trigger's pending manifests, SPEC section 3): the run takes those
-   * there now, and the job retires them after its commits ({@link SourcePlan#takenManifests}).
+   * manifest in that folder (the trigger's pending manifests, docs/contract.md §3): the run takes
+   * those there now, and the job retires them after its commits ({@link
+   * SourcePlan#takenManifests}).
    */
   private List<String> readManifests(String uri) {
     if (!uri.endsWith("/")) {

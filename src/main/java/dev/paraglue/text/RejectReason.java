@@ -3,7 +3,7 @@ package dev.paraglue.text;
 /** Why a document was rejected as a whole (docs/contract.md §1). */
 public enum RejectReason {
   INVALID_UTF8("invalid-utf8"),
-  /** Not valid in the document's declared charset (SPEC section 1, "Other encodings"). */
+  /** Not valid in the document's declared charset (docs/contract.md §1, "Other encodings"). */
   INVALID_ENCODING("invalid-encoding"),
   BINARY_CONTENT("binary-content"),
   PARAGRAPH_TOO_LARGE("paragraph-too-large"),

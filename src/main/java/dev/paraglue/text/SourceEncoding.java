@@ -10,8 +10,8 @@ import java.nio.charset.UnsupportedCharsetException;
 import java.util.Locale;
 
 /**
- * The encoding a document is declared in (SPEC section 1, "Other encodings"): a charset the JVM
- * knows by name or alias, or {@link #AUTO}, where a UTF-8/16/32 byte order mark decides and a
+ * The encoding a document is declared in (docs/contract.md §1, "Other encodings"): a charset the
+ * JVM knows by name or alias, or {@link #AUTO}, where a UTF-8/16/32 byte order mark decides and a
  * document without one is UTF-8. Nothing is ever guessed from statistics.
  *
  * <p>A declared {@code UTF-16} or {@code UTF-32} (and the JVM's {@code x-…-BOM} variants) reads its

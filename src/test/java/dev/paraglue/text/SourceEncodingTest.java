@@ -16,7 +16,7 @@ import java.nio.charset.CodingErrorAction;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Documents in other charsets (SPEC section 1, "Other encodings"), by example. */
+/** Documents in other charsets (docs/contract.md §1, "Other encodings"), by example. */
 class SourceEncodingTest {
   private static final byte[] NO_BOM = {};
 

@@ -3,7 +3,6 @@ package dev.paraglue.text;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,13 +28,45 @@ public final class ParagraphReader implements Closeable {
   /** A later range may not start before this: a BOM makes offset 3 a line start without an LF. */
   public static final long MIN_RANGE_START = 4;
 
+  /** Where the reader is relative to the paragraphs its range owns. */
   private enum Mode {
     /** Skipping the partial line at a range start. */
-    SEEK,
+    SKIP_PARTIAL_LINE,
     /** Before the range's first blank line: paragraphs here belong to the previous range. */
-    FIND,
+    BEFORE_BOUNDARY,
     /** Reading owned paragraphs. */
-    OWN
+    OWNED
+  }
+
+  /** The line being read. */
+  private static final class Line {
+    /** 1-based, relative to the range's first owned line. */
+    long number;
+
+    /** Offset of its first byte. */
+    long start;
+
+    /** Only White_Space so far. */
+    boolean blank;
+
+    /** A blank-so-far line that passed the paragraph limit: its bytes are no longer kept. */
+    boolean overflowed;
+
+    /** Code points so far. */
+    int chars;
+
+    /** Its last byte so far is a CR, which an LF next would drop. */
+    boolean endsWithCr;
+
+    /** Moves to the line after the LF at {@code lfOffset}. */
+    void next(long lfOffset) {
+      number++;
+      start = lfOffset + 1;
+      blank = true;
+      overflowed = false;
+      chars = 0;
+      endsWithCr = false;
+    }
   }
 
   private final InputStream in;
@@ -54,49 +85,38 @@ public final class ParagraphReader implements Closeable {
   private final LongSupplier rangeEnd;
 
   private final boolean atDocumentStart;
+
+  // The read buffer: bytes [pos, limit) are still to scan.
   private final byte[] buf = new byte[BUFFER_SIZE];
   private int pos;
   private int limit;
 
   /** Absolute offset of {@code buf[0]} in the decompressed input. */
-  private long bufStart;
+  private long bufferOffset;
+
+  /** Bytes of the current line before this index are in {@link #paragraph} (or were dropped). */
+  private int copiedTo;
+
+  private boolean eof;
 
   private Mode mode;
   private boolean started;
-  private boolean eof;
+
+  /** The range's end was reached: the current line is its last. */
   private boolean stopAfterLine;
-  private DocumentOutcome outcome;
+
+  private final Utf8.Decoder utf8 = new Utf8.Decoder();
+  private final Line line = new Line();
+  private final ParagraphBuffer paragraph = new ParagraphBuffer();
   private final DocumentDigest.Builder digest = DocumentDigest.builder();
+
+  /** LFs that ended owned lines: the range's line count, for {@link RangeOutcome#lineBases}. */
   private long lineFeeds;
 
-  // UTF-8 decoder state, carried across buffer refills.
-  private int need;
-  private int cp;
-  private int lo;
-  private int hi;
-  private long leadOffset;
-
-  // Current line.
-  private long lineNumber;
-  private long lineStart;
-  private boolean lineBlank;
-  private boolean lineOverflow;
-  private int lineChars;
-  private boolean lastByteCr;
-
-  /** Length of {@link #para} before the current line (and its tentative separator). */
-  private int lineMark;
-
-  // Current paragraph.
-  private byte[] para = new byte[256];
-  private int paraLen;
-  private boolean paraOpen;
-  private long paraStart;
-  private long paraLine;
-  private long paraEnd;
-  private int paraChars;
-
+  /** A paragraph for {@link #next()} to return. */
   private Paragraph ready;
+
+  private DocumentOutcome outcome;
 
   /** A reader for a whole document; {@code in} is at its first byte. */
   public ParagraphReader(InputStream in, long maxParagraphBytes) {
@@ -134,7 +154,7 @@ public final class ParagraphReader implements Closeable {
     this.rangeEnd = end;
     this.atDocumentStart = start == 0;
     // A later range reads one byte of look-behind to see whether it starts on a line start.
-    this.bufStart = atDocumentStart ? 0 : start - 1;
+    this.bufferOffset = atDocumentStart ? 0 : start - 1;
   }
 
   /**
@@ -184,8 +204,8 @@ public final class ParagraphReader implements Closeable {
         fill();
         continue;
       }
-      if (mode == Mode.SEEK) {
-        seekLineStart();
+      if (mode == Mode.SKIP_PARTIAL_LINE) {
+        skipPartialLine();
       } else {
         scan();
       }
@@ -218,12 +238,12 @@ public final class ParagraphReader implements Closeable {
 
   /** Decompressed bytes consumed so far, as an absolute offset (of the source, when decoding). */
   public long bytesRead() {
-    return decoding == null ? bufStart + limit : decoding.sourceRead();
+    return decoding == null ? bufferOffset + limit : decoding.sourceRead();
   }
 
   /** UTF-8 bytes consumed so far: the offset after the buffer's last byte. */
   private long textRead() {
-    return bufStart + limit;
+    return bufferOffset + limit;
   }
 
   /** The source offset of a UTF-8 offset (the same, for UTF-8). */
@@ -238,16 +258,16 @@ public final class ParagraphReader implements Closeable {
 
   private void start() {
     started = true;
-    lineNumber = 1;
-    lineBlank = true;
+    line.number = 1;
+    line.blank = true;
     if (!atDocumentStart) {
-      mode = Mode.SEEK;
-      if (rangeEnd.getAsLong() <= bufStart + 1) {
+      mode = Mode.SKIP_PARTIAL_LINE;
+      if (rangeEnd.getAsLong() <= bufferOffset + 1) {
         finishOk(); // known to end where it starts: it owns nothing, and need not be read
       }
       return;
     }
-    mode = Mode.OWN;
+    mode = Mode.OWNED;
     // Read at least three bytes (or to the end) to see a byte order mark.
     while (!eof && limit < 3 && outcome == null) {
       readMore();
@@ -255,11 +275,11 @@ public final class ParagraphReader implements Closeable {
     if (limit >= 3 && buf[0] == (byte) 0xEF && buf[1] == (byte) 0xBB && buf[2] == (byte) 0xBF) {
       pos = 3;
     }
-    lineStart = pos;
+    line.start = pos;
   }
 
   private void fill() {
-    bufStart += limit;
+    bufferOffset += limit;
     pos = 0;
     limit = 0;
     readMore();
@@ -283,284 +303,218 @@ public final class ParagraphReader implements Closeable {
     }
   }
 
-  /** SEEK: skips to the first line that starts at or after the range start. */
-  private void seekLineStart() {
+  /** SKIP_PARTIAL_LINE: skips to the first line that starts at or after the range start. */
+  private void skipPartialLine() {
     for (int i = pos; i < limit; i++) {
       if (buf[i] == '\n') {
         pos = i + 1;
-        lineStart = bufStart + pos;
-        mode = Mode.FIND;
+        line.start = bufferOffset + pos;
+        mode = Mode.BEFORE_BOUNDARY;
         return;
       }
     }
     pos = limit;
   }
 
-  /** Scans from {@code pos} to the end of the buffer or the first finished paragraph. */
+  /**
+   * BEFORE_BOUNDARY or OWNED: scans from {@code pos} to the end of the buffer, the first finished
+   * paragraph or a rejection. Line bytes go to the paragraph in segments, each ending at an LF, at
+   * the end of the buffer, or at the byte that makes an owned paragraph too large (so that it is
+   * rejected there, wherever buffers end).
+   */
   private void scan() {
-    final byte[] b = buf;
-    int i = pos;
-    int segStart = i;
-    while (i < limit) {
-      // Stop exactly at the byte that makes an owned paragraph too large, wherever buffers end.
-      int end = limit;
-      if (mode == Mode.OWN && !lineOverflow) {
-        long room = maxParagraphBytes + 2 - paraLen - (paraOpen && lineMark == paraLen ? 1 : 0);
-        room -= i - segStart;
-        if (room < end - i) {
-          end = i + (int) Math.max(room, 1);
-        }
+    copiedTo = pos;
+    while (pos < limit) {
+      int end = segmentEnd();
+      scanSegment(end);
+      if (ready != null || outcome != null) {
+        return;
       }
-      while (i < end) {
-        if (!lineBlank && need == 0) {
-          // Fast path inside a non-blank line: printable ASCII and whole, valid UTF-8 sequences
-          // only need counting. Anything else (LF, CR, controls, a sequence that is invalid or not
-          // whole before end) is left to the byte-at-a-time path below.
-          int j = i;
-          int chars = 0;
-          while (j < end) {
-            int c = b[j];
-            if (c > '\r') {
-              j++;
-            } else if (c >= 0) {
-              break;
-            } else {
-              int n = sequenceLength(b, j, end);
-              if (n == 0) {
-                break;
-              }
-              j += n;
-            }
-            chars++;
-          }
-          if (j > i) {
-            lineChars += chars;
-            lastByteCr = false;
-            i = j;
-            continue;
-          }
-        }
-        int x = b[i];
-        if (x >= 0) {
-          if (need != 0) {
-            reject(RejectReason.INVALID_UTF8, leadOffset, "truncated multi-byte sequence");
-            return;
-          }
-          if (x == '\n') {
-            append(b, segStart, i - segStart);
-            i++;
-            pos = i;
-            if (outcome != null) {
-              return;
-            }
-            endLine(bufStart + i - 1);
-            if (ready != null || outcome != null) {
-              return;
-            }
-            segStart = i;
-            break; // recompute the room for the new line
-          }
-          if (x == 0) {
-            reject(RejectReason.BINARY_CONTENT, bufStart + i, "U+0000");
-            return;
-          }
-          lineChars++;
-          if (lineBlank && x != ' ' && (x < 9 || x > 13)) {
-            nonBlank();
-            if (outcome != null) {
-              return;
-            }
-          }
-          lastByteCr = x == '\r';
-        } else if (!decode(x & 0xFF, bufStart + i)) {
-          return;
-        }
-        i++;
-      }
-      if (i == end && end < limit) {
-        // The owned paragraph just passed the limit (or a blank-so-far line did).
-        append(b, segStart, i - segStart);
-        segStart = i;
+      if (pos == end && end < limit) {
+        copyLineBytes(
+            pos); // the owned paragraph just passed the limit (or a blank-so-far line did)
         if (outcome != null) {
-          pos = i;
           return;
         }
       }
     }
-    append(b, segStart, i - segStart);
+    copyLineBytes(pos);
+  }
+
+  /** Where the current segment ends: at the byte past which the owned paragraph is too large. */
+  private int segmentEnd() {
+    if (mode != Mode.OWNED || line.overflowed) {
+      return limit;
+    }
+    long room = maxParagraphBytes + 2 - paragraph.lengthBeforeNextByte();
+    return room < limit - pos ? pos + (int) Math.max(room, 1) : limit;
+  }
+
+  /** Scans from {@code pos} to {@code end}, or through the first LF; stops early when rejected. */
+  private void scanSegment(int end) {
+    final byte[] b = buf;
+    int i = pos;
+    while (i < end) {
+      if (!line.blank && !utf8.inSequence()) {
+        int after = skipText(b, i, end);
+        if (after > i) {
+          i = after;
+          continue;
+        }
+      }
+      int x = b[i];
+      if (x < 0) {
+        if (!decode(x & 0xFF, bufferOffset + i)) {
+          return;
+        }
+      } else if (utf8.inSequence()) {
+        reject(RejectReason.INVALID_UTF8, utf8.leadOffset(), "truncated multi-byte sequence");
+        return;
+      } else if (x == '\n') {
+        lineFeed(i);
+        return;
+      } else if (x == 0) {
+        reject(RejectReason.BINARY_CONTENT, bufferOffset + i, "U+0000");
+        return;
+      } else if (!ascii(x)) {
+        return;
+      }
+      i++;
+    }
     pos = i;
   }
 
   /**
-   * Length of the whole, valid UTF-8 sequence of two to four bytes at {@code b[j]} that ends before
-   * {@code end}; 0 for anything else (the byte-at-a-time decoder then finds what is wrong).
+   * Inside a non-blank line: skips printable ASCII and whole, valid UTF-8 sequences, which only
+   * need counting, and returns where it stopped. Anything else (LF, CR, controls, a sequence that
+   * is invalid or not whole before {@code end}) is left to the byte-at-a-time path.
    */
-  static int sequenceLength(byte[] b, int j, int end) {
-    int b0 = b[j] & 0xFF;
-    int n = sequenceLength(b0);
-    if (n == 0 || j + n > end) {
-      return 0;
+  private int skipText(byte[] b, int from, int end) {
+    int i = from;
+    int chars = 0;
+    while (i < end) {
+      int c = b[i];
+      if (c > '\r') {
+        i++;
+      } else if (c >= 0) {
+        break;
+      } else {
+        int n = Utf8.wholeSequenceLength(b, i, end);
+        if (n == 0) {
+          break;
+        }
+        i += n;
+      }
+      chars++;
     }
-    int b1 = b[j + 1] & 0xFF;
-    if (b1 < secondLow(b0) || b1 > secondHigh(b0)) {
-      return 0;
+    if (i > from) {
+      line.chars += chars;
+      line.endsWithCr = false;
     }
-    for (int k = 2; k < n; k++) {
-      if (!continuation(b[j + k])) {
-        return 0;
+    return i;
+  }
+
+  /** An ASCII byte other than LF and NUL; false when the document was rejected. */
+  private boolean ascii(int x) {
+    line.chars++;
+    if (line.blank && x != ' ' && (x < 9 || x > 13)) {
+      nonBlank();
+      if (outcome != null) {
+        return false;
       }
     }
-    return n;
-  }
-
-  /** Bytes in the UTF-8 sequence a lead byte starts (2 to 4), 0 when it cannot lead one. */
-  private static int sequenceLength(int lead) {
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      return 2;
-    }
-    if (lead >= 0xE0 && lead <= 0xEF) {
-      return 3;
-    }
-    return lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
-  }
-
-  /** Lowest second byte after a lead byte: higher after E0 and F0 (no overlong forms). */
-  private static int secondLow(int lead) {
-    return lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
-  }
-
-  /** Highest second byte after a lead byte: lower after ED (no surrogates) and F4 (≤ U+10FFFF). */
-  private static int secondHigh(int lead) {
-    return lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
-  }
-
-  private static boolean continuation(byte x) {
-    return (x & 0xC0) == 0x80;
-  }
-
-  /** The current line turned out not to be blank. */
-  private void nonBlank() {
-    lineBlank = false;
-    if (lineOverflow && mode == Mode.OWN) {
-      rejectTooLarge();
-    }
+    line.endsWithCr = x == '\r';
+    return true;
   }
 
   /** Feeds one non-ASCII byte to the UTF-8 decoder; false when the document was rejected. */
   private boolean decode(int ub, long offset) {
-    lastByteCr = false;
-    if (need == 0) {
-      leadOffset = offset;
-      int length = sequenceLength(ub);
-      if (length == 0) {
+    line.endsWithCr = false;
+    if (!utf8.inSequence()) {
+      if (!utf8.start(ub, offset)) {
         reject(RejectReason.INVALID_UTF8, offset, String.format("byte 0x%02X", ub));
         return false;
       }
-      need = length - 1;
-      cp = ub & (0x7F >> length);
-      lo = secondLow(ub);
-      hi = secondHigh(ub);
-      lineChars++;
+      line.chars++;
       return true;
     }
-    if (ub < lo || ub > hi) {
-      reject(RejectReason.INVALID_UTF8, leadOffset, "invalid multi-byte sequence");
+    if (!utf8.add(ub)) {
+      reject(RejectReason.INVALID_UTF8, utf8.leadOffset(), "invalid multi-byte sequence");
       return false;
     }
-    cp = (cp << 6) | (ub & 0x3F);
-    lo = 0x80;
-    hi = 0xBF;
-    if (--need == 0 && lineBlank && !Whitespace.isWhiteSpace(cp)) {
+    if (!utf8.inSequence() && line.blank && !Whitespace.isWhiteSpace(utf8.codePoint())) {
       nonBlank();
       return outcome == null;
     }
     return true;
   }
 
-  /** Appends owned line bytes to the paragraph buffer; a still-blank line may overflow. */
-  private void append(byte[] src, int from, int len) {
-    if (len == 0 || lineOverflow || mode != Mode.OWN) {
+  /** The current line turned out not to be blank. */
+  private void nonBlank() {
+    line.blank = false;
+    if (line.overflowed && mode == Mode.OWNED) {
+      rejectTooLarge();
+    }
+  }
+
+  /** The LF at {@code buf[at]} ends the current line. */
+  private void lineFeed(int at) {
+    copyLineBytes(at);
+    pos = at + 1;
+    copiedTo = pos;
+    if (outcome == null) {
+      endLine(bufferOffset + at);
+    }
+  }
+
+  /** Copies the current line's bytes before {@code to} to the owned paragraph. */
+  private void copyLineBytes(int to) {
+    int from = copiedTo;
+    copiedTo = to;
+    if (to == from || line.overflowed || mode != Mode.OWNED) {
       return;
     }
-    if (lineMark == paraLen && paraOpen) {
-      // First bytes of a line inside an open paragraph: tentative separator.
-      ensure(1);
-      para[paraLen++] = '\n';
-    }
     // One byte of slack for a CR that the LF may drop.
-    if ((long) paraLen + len > maxParagraphBytes + 1) {
-      if (!lineBlank) {
+    if (!paragraph.append(buf, from, to - from, maxParagraphBytes + 1)) {
+      if (!line.blank) {
         rejectTooLarge();
         return;
       }
-      lineOverflow = true;
-      return;
-    }
-    ensure(len);
-    System.arraycopy(src, from, para, paraLen, len);
-    paraLen += len;
-  }
-
-  private void ensure(int more) {
-    int needed = paraLen + more;
-    if (needed > para.length) {
-      para =
-          Arrays.copyOf(
-              para, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * para.length)));
+      line.overflowed = true;
     }
   }
 
   /** Ends the current line; {@code lfOffset} is the offset of its LF, or of the end of input. */
   private void endLine(long lfOffset) {
-    boolean atEof = lfOffset == textRead() && eof;
-    if (mode == Mode.FIND) {
-      if (lineBlank) {
-        if (lineStart >= rangeEnd.getAsLong()) {
-          stopAfterLine = true; // the boundary lies beyond this range: it owns nothing
-        } else {
-          mode = Mode.OWN;
-          lineNumber = 0;
-        }
-      }
-      nextLine(lfOffset);
-      if (stopAfterLine) {
-        finishOk();
-      }
+    if (mode == Mode.BEFORE_BOUNDARY) {
+      endLineBeforeBoundary(lfOffset);
       return;
     }
     long contentEnd = lfOffset;
+    boolean atEof = lfOffset == textRead() && eof;
     if (!atEof) {
       lineFeeds++;
-      if (lastByteCr) {
+      if (line.endsWithCr) {
         contentEnd--;
-        lineChars--;
-        if (!lineOverflow && paraLen > lineMark) {
-          paraLen--;
+        line.chars--;
+        if (!line.overflowed) {
+          paragraph.dropLineCr();
         }
       }
     }
-    if (lineBlank) {
-      paraLen = lineMark;
-      if (paraOpen) {
-        emit();
+    if (line.blank) {
+      paragraph.dropLine();
+      if (paragraph.isOpen()) {
+        ready = paragraph.close(digest);
       }
-      if (lineStart >= rangeEnd.getAsLong()) {
+      if (line.start >= rangeEnd.getAsLong()) {
         stopAfterLine = true;
       }
-    } else if (lineOverflow || paraLen > maxParagraphBytes) {
+    } else if (line.overflowed || paragraph.longerThan(maxParagraphBytes)) {
       rejectTooLarge();
       return;
     } else {
-      if (!paraOpen) {
-        paraOpen = true;
-        paraStart = lineStart;
-        paraLine = lineNumber;
-        paraChars = 0;
-      } else {
-        paraChars++; // the joining LF
-      }
-      paraChars += lineChars;
-      paraEnd = contentEnd;
+      paragraph.addLine(line.start, line.number, line.chars, contentEnd);
     }
     nextLine(lfOffset);
     if (stopAfterLine && ready == null) {
@@ -568,29 +522,25 @@ public final class ParagraphReader implements Closeable {
     }
   }
 
-  private void nextLine(long lfOffset) {
-    lineMark = paraLen;
-    lineNumber++;
-    lineStart = lfOffset + 1;
-    lineBlank = true;
-    lineOverflow = false;
-    lineChars = 0;
-    lastByteCr = false;
+  /** BEFORE_BOUNDARY: a blank line is the boundary, unless it lies beyond the range. */
+  private void endLineBeforeBoundary(long lfOffset) {
+    if (line.blank) {
+      if (line.start >= rangeEnd.getAsLong()) {
+        stopAfterLine = true; // the boundary lies beyond this range: it owns nothing
+      } else {
+        mode = Mode.OWNED;
+        line.number = 0;
+      }
+    }
+    nextLine(lfOffset);
+    if (stopAfterLine) {
+      finishOk();
+    }
   }
 
-  private void emit() {
-    byte[] text = Arrays.copyOf(para, paraLen);
-    digest.add(text, text.length);
-    ready =
-        new Paragraph(
-            digest.paragraphs() - 1,
-            paraLine,
-            paraStart,
-            (int) (paraEnd - paraStart),
-            paraChars,
-            text);
-    paraOpen = false;
-    paraLen = 0;
+  private void nextLine(long lfOffset) {
+    paragraph.startLine();
+    line.next(lfOffset);
   }
 
   private void finish() {
@@ -598,21 +548,23 @@ public final class ParagraphReader implements Closeable {
       rejectAtSource(invalidEncoding);
       return;
     }
-    if (need != 0) {
+    if (utf8.inSequence()) {
       reject(
-          RejectReason.INVALID_UTF8, leadOffset, "truncated multi-byte sequence at end of input");
+          RejectReason.INVALID_UTF8,
+          utf8.leadOffset(),
+          "truncated multi-byte sequence at end of input");
       return;
     }
-    if (mode == Mode.OWN) {
+    if (mode == Mode.OWNED) {
       long eofOffset = textRead();
-      if (eofOffset > lineStart || lineOverflow) {
+      if (eofOffset > line.start || line.overflowed) {
         endLine(eofOffset); // last line without a final LF
         if (outcome != null) {
           return;
         }
       }
-      if (paraOpen) {
-        emit();
+      if (paragraph.isOpen()) {
+        ready = paragraph.close(digest);
       }
     }
     finishOk();
@@ -625,7 +577,7 @@ public final class ParagraphReader implements Closeable {
   }
 
   private void rejectTooLarge() {
-    long start = paraOpen ? paraStart : lineStart;
+    long start = paragraph.isOpen() ? paragraph.startOffset() : line.start;
     reject(
         RejectReason.PARAGRAPH_TOO_LARGE,
         start,

@@ -355,10 +355,18 @@ public final class ParagraphReader implements Closeable {
     final byte[] b = buf;
     int i = pos;
     while (i < end) {
-      if (!line.blank && !utf8.inSequence()) {
-        int after = skipText(b, i, end);
+      if (!utf8.inSequence()) {
+        int after = line.blank ? i : skipText(b, i, end);
         if (after > i) {
           i = after;
+          continue;
+        }
+        int n = b[i] < 0 ? Utf8.wholeSequenceLength(b, i, end) : 0;
+        if (n > 0) {
+          if (!wholeSequence(b, i, n)) {
+            return;
+          }
+          i += n;
           continue;
         }
       }
@@ -395,16 +403,21 @@ public final class ParagraphReader implements Closeable {
     while (i < end) {
       int c = b[i];
       if (c > '\r') {
-        i++;
-      } else if (c >= 0) {
-        break;
-      } else {
-        int n = Utf8.wholeSequenceLength(b, i, end);
-        if (n == 0) {
-          break;
-        }
-        i += n;
+        int run = i;
+        do {
+          i++;
+        } while (i < end && b[i] > '\r');
+        chars += i - run;
+        continue;
       }
+      if (c >= 0) {
+        break;
+      }
+      int n = Utf8.wholeSequenceLength(b, i, end);
+      if (n == 0) {
+        break;
+      }
+      i += n;
       chars++;
     }
     if (i > from) {
@@ -412,6 +425,20 @@ public final class ParagraphReader implements Closeable {
       line.endsWithCr = false;
     }
     return i;
+  }
+
+  /**
+   * The whole, valid sequence of {@code n} bytes at {@code b[at]}: the byte-at-a-time decoder's
+   * counting and blank test at once. False when the document was rejected.
+   */
+  private boolean wholeSequence(byte[] b, int at, int n) {
+    line.chars++;
+    line.endsWithCr = false;
+    if (line.blank && !Whitespace.isWhiteSpace(Utf8.codePoint(b, at, n))) {
+      nonBlank();
+      return outcome == null;
+    }
+    return true;
   }
 
   /** An ASCII byte other than LF and NUL; false when the document was rejected. */

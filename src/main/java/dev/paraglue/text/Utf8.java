@@ -14,6 +14,10 @@ final class Utf8 {
    */
   static int wholeSequenceLength(byte[] b, int at, int end) {
     int lead = b[at] & 0xFF;
+    // Most of CJK: E1-EC and EE-EF take any two continuation bytes (E0 and ED narrow the second).
+    if (lead >= 0xE1 && lead != 0xED && lead <= 0xEF && at + 3 <= end) {
+      return continuation(b[at + 1]) && continuation(b[at + 2]) ? 3 : 0;
+    }
     int n = sequenceLength(lead);
     if (n == 0 || at + n > end) {
       return 0;
@@ -28,6 +32,15 @@ final class Utf8 {
       }
     }
     return n;
+  }
+
+  /** The code point of the whole, valid sequence of {@code n} bytes at {@code b[at]}. */
+  static int codePoint(byte[] b, int at, int n) {
+    int cp = b[at] & (0x7F >> n);
+    for (int k = 1; k < n; k++) {
+      cp = (cp << 6) | (b[at + k] & 0x3F);
+    }
+    return cp;
   }
 
   /** Bytes in the UTF-8 sequence a lead byte starts (2 to 4), 0 when it cannot lead one. */

@@ -3,6 +3,7 @@ package dev.paraglue.bench;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +86,39 @@ public class SplitterBenchmark {
       bh.consume(p);
     }
     bh.consume(reader.outcome());
+  }
+
+  /** The input as UTF-8 (transcoded, for GB18030), for jmh.sh's check against the reference. */
+  public byte[] utf8Input() {
+    return encoding == null
+        ? input
+        : new String(input, Charset.forName(encoding)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * What {@link #split} reads, reassembled as docs/contract.md §1 says (texts, a blank line between
+   * them, one final LF), for jmh.sh's check against the reference.
+   */
+  public byte[] reassembled() throws IOException {
+    ParagraphReader reader =
+        encoding == null
+            ? new ParagraphReader(new ByteArrayInputStream(input), 16 << 20)
+            : ParagraphReader.decoding(new ByteArrayInputStream(input), encoding, 16 << 20);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(input.length);
+    for (Paragraph p = reader.next(); p != null; p = reader.next()) {
+      if (out.size() > 0) {
+        out.write('\n');
+        out.write('\n');
+      }
+      out.write(p.textBytes());
+    }
+    if (reader.outcome().isRejected()) {
+      throw new IOException("Cannot check the benchmark input: " + reader.outcome().rejection());
+    }
+    if (out.size() > 0) {
+      out.write('\n');
+    }
+    return out.toByteArray();
   }
 
   /** Bytes per operation, for turning ops/s into MB/s. */

@@ -7,6 +7,7 @@
 #   jobs/bench/run.sh [--size 1g] [--docs 20000] [--big 2.4g] [--repeat 1]
 #                     [--scenarios many,double,big] [--bzip2-size 512m] [--out DIR]
 #                     [--steady-docs 1000,200000,1000000] [--steady-doc-bytes 2048]
+#                     [--tiny-docs 200000] [--tiny-size 468m]
 #
 # Scenario bzip2 (not run by default) compresses one document of --bzip2-size and runs paraglue
 # on it twice: as byte ranges of blocks, and read whole by one task (a range size above the file).
@@ -16,6 +17,12 @@
 # removed documents (SteadyChange.java) and a run with --remove_missing. It reports wall and CPU
 # time, peak RSS, the driver's heap (GC log), bytes written to each table, and checks the documents
 # and the paragraph table against the reference after each size's cycle; into DIR/steady.md.
+#
+# Scenario tiny (not run by default) is many tiny documents: --tiny-docs documents in --tiny-size
+# (~2.3 KB each), checked against the reference like many. Scenario samples (not run by default)
+# times `jobs/paraglue run` on a copy of the bundled samples on an existing home: a first run,
+# (row samples-first), then one sample changed and run again (row samples, the target), then run
+# unchanged (row samples-unchanged); each run's summary must show what changed.
 #
 # Needs Java 17 and Maven; GNU awk (apt-get install gawk) for the awk column.
 set -euo pipefail
@@ -30,6 +37,8 @@ repeat=1
 scenarios=many,double,big
 steady_docs=1000,200000,1000000
 steady_doc_bytes=2048
+tiny_docs=200000
+tiny_size=468m
 work=$root/target/bench
 while (($#)); do
   case $1 in
@@ -41,8 +50,10 @@ while (($#)); do
     --scenarios) scenarios=$2; shift 2 ;;
     --steady-docs) steady_docs=$2; shift 2 ;;
     --steady-doc-bytes) steady_doc_bytes=$2; shift 2 ;;
+    --tiny-docs) tiny_docs=$2; shift 2 ;;
+    --tiny-size) tiny_size=$2; shift 2 ;;
     --out) work=$2; shift 2 ;;
-    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -266,6 +277,36 @@ steady_report() { # steady.tsv, steady-bytes.tsv, steady-checks.tsv -> steady.md
   cat "$work/steady.md" >&2
 }
 
+# --- scenario samples (the driver's fixed costs, issue 17) ---------------------------------------
+# samples_run LABEL EXPECTED: a timed jobs/paraglue run on the copy of the samples; its summary
+# must contain EXPECTED (the documents line).
+samples_run() {
+  local label=$1 expected=$2 dir=$work/samples log
+  log=$dir/run-$label.log
+  measure "$label" paraglue "$(du -sb "$dir/copy" | cut -f1)" "$log" \
+    env PARAGLUE_HOME="$dir/home" PARAGLUE_SAMPLES="$dir/copy" "$root/jobs/paraglue" run
+  if grep -qF "$expected" "$log"; then
+    printf '%s\tsummary\t%s\n' "$label" "yes: $expected" >>"$work/checks.tsv"
+  else
+    printf '%s\tsummary\t%s\n' "$label" "NO: expected '$expected' (see $log)" >>"$work/checks.tsv"
+  fi
+}
+
+samples() { # a copy of the bundled samples, a first run, then one changed sample, then none
+  local dir=$work/samples i
+  for ((i = 1; i <= repeat; i++)); do
+    echo "bench: samples round $i of $repeat" >&2
+    rm -rf "$dir" && mkdir -p "$dir"
+    cp -r "$root/jobs/samples" "$dir/copy"
+    samples_run samples-first "10 listed, 0 unchanged, 9 processed, 1 rejected"
+    printf '\nA paragraph added by the benchmark, round %s.\n' "$i" \
+      >>"$dir/copy/dt=2026-11-02/german-and-french.md"
+    samples_run samples "10 listed, 9 unchanged, 1 processed, 0 rejected"
+    samples_run samples-unchanged "10 listed, 10 unchanged, 0 processed, 0 rejected"
+  done
+}
+# --- end of scenario samples ----------------------------------------------------------------------
+
 : >"$work/checks.tsv"
 IFS=, read -r -a wanted <<<"$scenarios"
 for s in "${wanted[@]}"; do
@@ -285,6 +326,11 @@ for s in "${wanted[@]}"; do
       n=$(to_bytes "$big")
       rounds big "$c" "$n" 3g others
       ;;
+    tiny)
+      c=$(corpus "$tiny_docs" "$tiny_size")
+      rounds tiny "$c" "$(to_bytes "$tiny_size")" 4g
+      ;;
+    samples) samples ;;
     bzip2)
       c=$(bzip2_corpus "$bzip2_size")
       n=$(to_bytes "$bzip2_size")

@@ -8,19 +8,29 @@ import dev.paraglue.job.JobRunner;
 import dev.paraglue.job.MaintainJob;
 import dev.paraglue.job.RunReport;
 import dev.paraglue.job.RunResult;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.catalog.CatalogTablePartition;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalog;
+import scala.Option;
+import scala.collection.JavaConverters;
 
 /**
  * What {@code jobs/paraglue} runs through spark-submit: {@code run} (the job on the embedded
@@ -166,6 +176,9 @@ public final class LocalMain {
     if (!Files.isDirectory(abs)) {
       throw new IllegalArgumentException("Cannot register samples: " + abs + " is not a directory");
     }
+    if (isRegistered(partitionFolders(abs), registeredPartitions(spark))) {
+      return;
+    }
     spark.sql("CREATE DATABASE IF NOT EXISTS paraglue");
     spark.sql(
         "CREATE EXTERNAL TABLE IF NOT EXISTS "
@@ -185,6 +198,58 @@ public final class LocalMain {
               + p.getValue()
               + "')");
     }
+  }
+
+  /**
+   * True when the samples need no statement: the table is registered, every partition folder has
+   * its partition and each declared encoding is set. On an existing home the statements (create,
+   * repair, two alters) cost the embedded metastore several seconds of every local run.
+   *
+   * @param folders the partition folders on disk ({@code dt=...})
+   * @param partitions each registered partition's folder name and storage properties; empty when
+   *     the table is not registered
+   */
+  static boolean isRegistered(
+      Set<String> folders, Optional<Map<String, Map<String, String>>> partitions) {
+    if (partitions.isEmpty() || !partitions.get().keySet().containsAll(folders)) {
+      return false;
+    }
+    return SAMPLE_ENCODINGS.entrySet().stream()
+        .filter(e -> folders.contains("dt=" + e.getKey()))
+        .allMatch(
+            e ->
+                e.getValue()
+                    .equals(
+                        partitions.get().get("dt=" + e.getKey()).get("serialization.encoding")));
+  }
+
+  /** The partition folders under the samples, as MSCK REPAIR TABLE finds them. */
+  static Set<String> partitionFolders(Path samples) {
+    try (Stream<Path> s = Files.list(samples)) {
+      return s.filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("dt="))
+          .collect(Collectors.toSet());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list samples " + samples + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The samples table's partitions as {@link #isRegistered} takes them. */
+  private static Optional<Map<String, Map<String, String>>> registeredPartitions(
+      SparkSession spark) {
+    ExternalCatalog catalog = spark.sharedState().externalCatalog();
+    String[] name = SAMPLE_TABLE.split("\\.");
+    if (!catalog.databaseExists(name[0]) || !catalog.tableExists(name[0], name[1])) {
+      return Optional.empty();
+    }
+    Map<String, Map<String, String>> partitions = new HashMap<>();
+    for (CatalogTablePartition p :
+        JavaConverters.seqAsJavaList(catalog.listPartitions(name[0], name[1], Option.empty()))) {
+      partitions.put(
+          "dt=" + p.spec().apply("dt"), JavaConverters.mapAsJavaMap(p.storage().properties()));
+    }
+    return Optional.of(partitions);
   }
 
   /** The sample partitions whose documents are not UTF-8, and the encoding each declares. */

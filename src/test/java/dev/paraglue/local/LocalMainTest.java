@@ -11,7 +11,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +55,30 @@ class LocalMainTest {
         .startsWith("usage: jobs/paraglue maintain [--name value ...]\n")
         .contains("--retain_days n", "(default: 7)", "--retain_last n", "(default: 10)");
     assertThat(SparkSession.getDefaultSession().isEmpty()).isTrue();
+  }
+
+  @Test
+  void samples_registeredAgain_onlyWhenTheTableAFolderOrAnEncodingIsMissing() {
+    Set<String> folders = LocalMain.partitionFolders(Path.of("jobs/samples"));
+    assertThat(folders)
+        .containsExactlyInAnyOrder(
+            "dt=2026-11-01", "dt=2026-11-02", "dt=2026-11-03", "dt=2026-11-04");
+    Map<String, Map<String, String>> all = new HashMap<>();
+    folders.forEach(f -> all.put(f, Map.of()));
+    LocalMain.SAMPLE_ENCODINGS.forEach(
+        (dt, charset) -> all.put("dt=" + dt, Map.of("serialization.encoding", charset)));
+    assertThat(LocalMain.isRegistered(folders, Optional.of(all))).isTrue();
+    // A partition whose folder is gone: nothing to add.
+    assertThat(LocalMain.isRegistered(Set.of("dt=2026-11-01"), Optional.of(all))).isTrue();
+
+    assertThat(LocalMain.isRegistered(folders, Optional.empty())).isFalse();
+    assertThat(LocalMain.isRegistered(Set.of(), Optional.empty())).isFalse();
+    Set<String> added = new HashSet<>(folders);
+    added.add("dt=2026-12-01");
+    assertThat(LocalMain.isRegistered(added, Optional.of(all))).isFalse();
+    Map<String, Map<String, String>> undeclared = new HashMap<>(all);
+    undeclared.put("dt=2026-11-04", Map.of());
+    assertThat(LocalMain.isRegistered(folders, Optional.of(undeclared))).isFalse();
   }
 
   @Test

@@ -105,19 +105,19 @@ class KillAndRerunIT {
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 
-  /** Runs the job until it reaches {@code point}, then kills it with SIGKILL. */
+  /**
+   * Runs the job until it reaches {@code point}, then kills it with SIGKILL. No wall-clock bound:
+   * a child that hangs is stopped by the test's timeout (failsafe's, or the one on the test).
+   */
   private void killAt(String point) throws Exception {
     Process p = start(point, null);
     Path reached = failpoints.resolve(point + ".reached");
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (!Files.exists(reached)) {
       assertThat(p.isAlive()).as("the run ended before %s:%n%s", point, logTail()).isTrue();
-      assertThat(System.nanoTime()).as("waiting for %s", point).isLessThan(deadline);
       Thread.sleep(50);
     }
     p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
-    assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).isEqualTo(137);
+    assertThat(p.waitFor()).isEqualTo(137);
     Files.delete(reached);
   }
 
@@ -125,8 +125,7 @@ class KillAndRerunIT {
   private List<String> rerun() throws Exception {
     Path dump = home.resolve("dump-" + children + ".jsonl");
     Process p = start(null, dump);
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("rerun finished").isTrue();
-    assertThat(p.exitValue()).as(logTail()).isZero();
+    assertThat(p.waitFor()).as(logTail()).isZero();
     return Files.readAllLines(dump, UTF_8);
   }
 
@@ -308,7 +307,7 @@ class KillAndRerunIT {
         assertThat(p.exitValue()).as("a run not killed succeeds:%n%s", logTail()).isZero();
       } else {
         p.destroyForcibly();
-        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        p.waitFor();
       }
       nothingHalfWritten(versions);
     }

@@ -20,6 +20,15 @@ public final class TestBytes {
     return out.toByteArray();
   }
 
+  /** The bytes of these values, each 0 to 255 (jqwik draws them as a list of integers). */
+  public static byte[] fromValues(java.util.List<Integer> values) {
+    byte[] b = new byte[values.size()];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) (int) values.get(i);
+    }
+    return b;
+  }
+
   /**
    * Deterministic text for range tests: CJK, emoji, CRLF, whitespace-only lines, long paragraphs
    * that span many small ranges, runs of one byte (which bzip2 encodes specially), and random words

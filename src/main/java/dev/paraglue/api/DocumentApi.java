@@ -138,84 +138,123 @@ public final class DocumentApi implements RequestStreamHandler {
   private APIGatewayV2HTTPResponse submit(APIGatewayV2HTTPEvent event) {
     ApiConfig cfg = config.get();
     byte[] body;
+    Optional<String> name;
+    try {
+      body = acceptedBody(event, cfg);
+      name = documentName(event);
+    } catch (Refused r) {
+      return error(r.status, r.getMessage());
+    }
+    ApiDocument doc = ApiDocument.generate(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+    String source = cfg.sourceUri(doc);
+    Map<String, String> metadata =
+        name.map(n -> Map.of("name", URLEncoder.encode(n, StandardCharsets.UTF_8)))
+            .orElse(Map.of());
+    store.get().put(source, body, TEXT, metadata);
+    log.info("document_submitted", "doc_id", doc.id(), "bytes", body.length);
+    return submitted(cfg, doc, name, body.length);
+  }
+
+  /** A request the API answers with {@code status} and the message, before storing anything. */
+  private static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    Refused(int status, String reason) {
+      super(reason);
+      this.status = status;
+    }
+  }
+
+  /**
+   * The request's body as the UTF-8 bytes the job will accept: a text body as it is, a base64 one
+   * decoded from the charset its Content-Type names; neither empty, nor over the size limit, nor
+   * invalid UTF-8 by the job's own validator.
+   */
+  private static byte[] acceptedBody(APIGatewayV2HTTPEvent event, ApiConfig cfg) throws Refused {
     if (event.getBody() == null || event.getBody().isEmpty()) {
-      return error(400, "empty body: send the text as the request body");
+      throw new Refused(400, "empty body: send the text as the request body");
     }
-    if (event.getIsBase64Encoded()) {
-      if (event.getBody().length() > (cfg.maxBodyBytes() + 2L) / 3 * 4 + 4) {
-        return error(413, tooLarge((long) event.getBody().length() / 4 * 3, cfg.maxBodyBytes()));
-      }
-      try {
-        body = Base64.getDecoder().decode(event.getBody());
-      } catch (IllegalArgumentException e) {
-        return error(400, "body is marked base64 but is not: " + e.getMessage());
-      }
-    } else {
-      if (event.getBody().length() > cfg.maxBodyBytes()) {
-        return error(413, tooLarge(event.getBody().length(), cfg.maxBodyBytes()));
-      }
-      Optional<byte[]> encoded = strictUtf8(event.getBody());
-      if (encoded.isEmpty()) {
-        return error(400, "body is not valid UTF-8: it holds an unpaired surrogate");
-      }
-      body = encoded.get();
-    }
-    if (event.getIsBase64Encoded()) {
-      // The bytes as the client sent them: in the charset its Content-Type names, if any.
-      Optional<String> charset = charset(event.getHeaders());
-      if (charset.isPresent()) {
-        Optional<byte[]> utf8 = Optional.empty();
-        try {
-          String encoding = SourceEncoding.canonical(charset.get());
-          SourceEncoding.Decoded d = SourceEncoding.toUtf8(body, encoding);
-          if (d.rejection() != null) {
-            return error(400, "body is not valid " + encoding + ": " + d.rejection());
-          }
-          utf8 = Optional.of(d.utf8());
-        } catch (IllegalArgumentException e) {
-          return error(400, "Cannot use charset '" + charset.get() + "': " + e.getMessage());
-        }
-        body = utf8.get();
-      }
-    }
+    byte[] body =
+        event.getIsBase64Encoded()
+            ? inCharset(base64Body(event, cfg), event.getHeaders())
+            : textBody(event, cfg);
     if (body.length == 0) {
-      return error(400, "empty body: send the text as the request body");
+      throw new Refused(400, "empty body: send the text as the request body");
     }
     if (body.length > cfg.maxBodyBytes()) {
-      return error(413, tooLarge(body.length, cfg.maxBodyBytes()));
+      throw new Refused(413, tooLarge(body.length, cfg.maxBodyBytes()));
     }
     // The job's own validator: what the API accepts as UTF-8 is what the job will.
     Optional<Rejection> rejection = ParagraphSplitter.split(body).outcome().rejectionIfAny();
     if (rejection.isPresent() && rejection.get().reason() == RejectReason.INVALID_UTF8) {
-      return error(400, "body is not valid UTF-8 at byte " + rejection.get().offset());
+      throw new Refused(400, "body is not valid UTF-8 at byte " + rejection.get().offset());
     }
+    return body;
+  }
+
+  /** A base64 body's bytes, as the client sent them; refused before decoding when too long. */
+  private static byte[] base64Body(APIGatewayV2HTTPEvent event, ApiConfig cfg) throws Refused {
+    if (event.getBody().length() > (cfg.maxBodyBytes() + 2L) / 3 * 4 + 4) {
+      throw new Refused(413, tooLarge((long) event.getBody().length() / 4 * 3, cfg.maxBodyBytes()));
+    }
+    try {
+      return Base64.getDecoder().decode(event.getBody());
+    } catch (IllegalArgumentException e) {
+      throw new Refused(400, "body is marked base64 but is not: " + e.getMessage());
+    }
+  }
+
+  /** The bytes in UTF-8, decoded from the charset the Content-Type names, if it names one. */
+  private static byte[] inCharset(byte[] body, Map<String, String> headers) throws Refused {
+    Optional<String> charset = charset(headers);
+    if (charset.isEmpty()) {
+      return body;
+    }
+    String encoding;
+    SourceEncoding.Decoded d;
+    try {
+      encoding = SourceEncoding.canonical(charset.get());
+      d = SourceEncoding.toUtf8(body, encoding);
+    } catch (IllegalArgumentException e) {
+      throw new Refused(400, "Cannot use charset '" + charset.get() + "': " + e.getMessage());
+    }
+    if (d.rejection() != null) {
+      throw new Refused(400, "body is not valid " + encoding + ": " + d.rejection());
+    }
+    return d.utf8();
+  }
+
+  /** A text body's UTF-8 bytes; refused when too long or holding an unpaired surrogate. */
+  private static byte[] textBody(APIGatewayV2HTTPEvent event, ApiConfig cfg) throws Refused {
+    if (event.getBody().length() > cfg.maxBodyBytes()) {
+      throw new Refused(413, tooLarge(event.getBody().length(), cfg.maxBodyBytes()));
+    }
+    return strictUtf8(event.getBody())
+        .orElseThrow(
+            () -> new Refused(400, "body is not valid UTF-8: it holds an unpaired surrogate"));
+  }
+
+  /** The {@code name} query parameter, if given: at most 255 characters, no control characters. */
+  private static Optional<String> documentName(APIGatewayV2HTTPEvent event) throws Refused {
     Map<String, String> params =
         event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
     String name = params.get("name");
     if (name != null && (name.length() > 255 || name.chars().anyMatch(Character::isISOControl))) {
-      return error(400, "name must be at most 255 characters without control characters");
+      throw new Refused(400, "name must be at most 255 characters without control characters");
     }
+    return Optional.ofNullable(name);
+  }
 
-    ApiDocument doc = ApiDocument.generate(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
-    String source = cfg.sourceUri(doc);
-    store
-        .get()
-        .put(
-            source,
-            body,
-            TEXT,
-            name == null
-                ? Map.of()
-                : Map.of("name", URLEncoder.encode(name, StandardCharsets.UTF_8)));
-    log.info("document_submitted", "doc_id", doc.id(), "bytes", body.length);
+  /** The 202 answer to a submission: where the document, its result and paragraphs will be. */
+  private static APIGatewayV2HTTPResponse submitted(
+      ApiConfig cfg, ApiDocument doc, Optional<String> name, int bytes) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("doc_id", doc.id());
     out.put("status", "pending");
-    if (name != null) {
-      out.put("name", name);
-    }
-    out.put("bytes", body.length);
-    out.put("source_uri", source);
+    name.ifPresent(n -> out.put("name", n));
+    out.put("bytes", bytes);
+    out.put("source_uri", cfg.sourceUri(doc));
     out.put("table_doc_id", cfg.docId(doc));
     out.put("result_uri", cfg.resultUri(doc));
     out.put("result", "/documents/" + doc.id());

@@ -16,6 +16,7 @@ import dev.paraglue.source.SourceRequest;
 import dev.paraglue.source.SourceResolver;
 import java.io.IOException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -45,13 +46,23 @@ public final class JobRunner {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
   private final SparkSession spark;
+  private final Clock clock;
 
   public JobRunner(SparkSession spark) {
+    this(spark, Clock.systemUTC());
+  }
+
+  /**
+   * A runner whose report times (start, finish, publication and so the publish lag) come from
+   * {@code clock}; stage durations and staging ages stay on the system's clocks.
+   */
+  public JobRunner(SparkSession spark, Clock clock) {
     this.spark = spark;
+    this.clock = clock;
   }
 
   public RunResult run(String... argv) {
-    Instant start = Instant.now();
+    Instant start = clock.instant();
     JobArguments args;
     JobSettings settings;
     try {
@@ -85,7 +96,7 @@ public final class JobRunner {
         message = "Run " + runId + " failed: " + OneLine.of(OneLine.mostTelling(e));
       }
     }
-    report.finish(code == 0 ? "succeeded" : "failed", code == 0 ? null : message, Instant.now());
+    report.finish(code == 0 ? "succeeded" : "failed", code == 0 ? null : message, clock.instant());
     record(args, report);
     return new RunResult(code, message, Optional.of(report));
   }
@@ -348,7 +359,7 @@ public final class JobRunner {
             Failpoint.hit("publish.after", 0, runId);
             return null;
           });
-      outcome.oldestAccepted().ifPresent(m -> report.published(Instant.now(), m));
+      outcome.oldestAccepted().ifPresent(m -> report.published(clock.instant(), m));
     }
 
     /** Records the run's documents in the ledger, last: what it does not record is redone. */

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.paraglue.lambda.BlobStore;
-import dev.paraglue.lambda.JsonLog;
 import dev.paraglue.lambda.StackVariables;
 import dev.paraglue.local.LocalBlobStore;
 import dev.paraglue.text.Paragraph;
@@ -17,14 +16,10 @@ import dev.paraglue.text.Reassembler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -42,8 +37,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 class DocumentApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Clock CLOCK =
-      Clock.fixed(Instant.parse("2026-11-29T05:00:00Z"), ZoneOffset.UTC);
 
   @TempDir Path dir;
   private ApiConfig config;
@@ -59,20 +52,12 @@ class DocumentApiTest {
 
   @BeforeEach
   void setUp() {
-    config = config(64);
+    config = TestApi.config(dir, 64);
     api = api(config, new LocalBlobStore());
   }
 
-  private ApiConfig config(int maxBytes) {
-    return new ApiConfig(
-        dir.resolve("raw").toUri().toString(),
-        dir.resolve("out").toUri().toString(),
-        true,
-        maxBytes);
-  }
-
   private DocumentApi api(ApiConfig cfg, BlobStore store) {
-    return new DocumentApi(cfg, store, CLOCK, new JsonLog(new PrintStream(logs, true, UTF_8)));
+    return TestApi.api(cfg, store, logs);
   }
 
   private static ObjectNode event(String file) throws IOException {

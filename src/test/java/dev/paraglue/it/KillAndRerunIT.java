@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Kills the job with SIGKILL at named points (during the read, while documents and rows are being
@@ -105,19 +106,19 @@ class KillAndRerunIT {
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 
-  /** Runs the job until it reaches {@code point}, then kills it with SIGKILL. */
+  /**
+   * Runs the job until it reaches {@code point}, then kills it with SIGKILL. No wall-clock bound: a
+   * child that hangs is stopped by the test's timeout (failsafe's, or the one on the test).
+   */
   private void killAt(String point) throws Exception {
     Process p = start(point, null);
     Path reached = failpoints.resolve(point + ".reached");
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (!Files.exists(reached)) {
       assertThat(p.isAlive()).as("the run ended before %s:%n%s", point, logTail()).isTrue();
-      assertThat(System.nanoTime()).as("waiting for %s", point).isLessThan(deadline);
       Thread.sleep(50);
     }
     p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
-    assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).isEqualTo(137);
+    assertThat(p.waitFor()).isEqualTo(137);
     Files.delete(reached);
   }
 
@@ -125,8 +126,7 @@ class KillAndRerunIT {
   private List<String> rerun() throws Exception {
     Path dump = home.resolve("dump-" + children + ".jsonl");
     Process p = start(null, dump);
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("rerun finished").isTrue();
-    assertThat(p.exitValue()).as(logTail()).isZero();
+    assertThat(p.waitFor()).as(logTail()).isZero();
     return Files.readAllLines(dump, UTF_8);
   }
 
@@ -230,44 +230,28 @@ class KillAndRerunIT {
     write("nested/deep/x.md", "# title\n\nbody\n".getBytes(UTF_8));
   }
 
+  /**
+   * One home, killed at every named point in turn, each next run picking up what the last one left.
+   * With the first version of the sources: inside the creation of each table (holding its metastore
+   * lock), while reading, while writing, inside each commit (the rows, then the ledger), and right
+   * after the table commit. The next run releases each dead run's lock and goes on (a lock that
+   * stayed would time out its commit); the run to the end has every task fail its first attempt
+   * (local[2,2] retries it) and is exact. The sources then change (fewer paragraphs, newly
+   * rejected, fixed, added): killed while writing, inside the replacement of earlier rows through a
+   * branch, and after publishing; the run to the end is exact again.
+   */
   @Test
-  void killedAtEveryStage_thenRerun_losesAndDuplicatesNothing() throws Exception {
+  // Twelve child runs, about 4 minutes on 2 idle cores and over 15 on 2 cores shared by 5 builds.
+  @Timeout(value = 40, unit = TimeUnit.MINUTES)
+  void killedAtEveryPoint_thenRerun_losesAndDuplicatesNothing() throws Exception {
     setUp("paraglue-kill");
     Map<String, Expected> first = expected(raw);
-
-    // A first run killed while reading, while writing, and right after its table commit.
+    killAt("metastore.create_table@k.paragraphs");
+    killAt("metastore.create_table@k.documents");
     killAt("validate.document");
     nothingHalfWritten(List.of(first));
     killAt("explode.document");
     nothingHalfWritten(List.of(first));
-    killAt("commit.after");
-    nothingHalfWritten(List.of(first));
-    exactly(first, rerun());
-
-    // Sources change: fewer paragraphs, newly rejected, fixed, added. Killed after publishing.
-    write("a.txt", "alpha, now alone\n".getBytes(UTF_8));
-    write("crlf.txt", new byte[] {'n', 'o', 'w', ' ', (byte) 0xFF, '\n'});
-    write("bad.txt", "fixed\n".getBytes(UTF_8));
-    write("new.txt", "brand new\n\nsecond\n".getBytes(UTF_8));
-    Map<String, Expected> second = expected(raw);
-    killAt("explode.document");
-    nothingHalfWritten(List.of(first, second));
-    killAt("publish.after");
-    nothingHalfWritten(List.of(first, second));
-    exactly(second, rerun());
-  }
-
-  /**
-   * Killed holding the table's metastore lock: inside the creation of each table and inside each
-   * commit (the rows, the ledger, and a replacement of earlier rows through a branch). Each next
-   * run releases the dead run's lock and goes on; a lock that stayed would time out its commit.
-   */
-  @Test
-  void killedInsideTableCreationAndEachCommit_theNextRunIsNotBlocked_andExact() throws Exception {
-    setUp("paraglue-lock");
-    Map<String, Expected> first = expected(raw);
-    killAt("metastore.create_table@k.paragraphs");
-    killAt("metastore.create_table@k.documents");
     killAt("metastore.alter_table@k.paragraphs");
     nothingHalfWritten(List.of(first));
     killAt("metastore.alter_table@k.documents");
@@ -275,12 +259,27 @@ class KillAndRerunIT {
     assertThat(Files.readString(home.resolve("child-" + children + ".log")))
         .contains("Released 1 metastore lock(s) left by a process that ended")
         .doesNotContain("Waiting for lock");
+    killAt("commit.after");
+    nothingHalfWritten(List.of(first));
+    master = "local[2,2]"; // two threads, each task may fail once
+    failures = "validate.document=fail-first-attempt,explode.document=fail-first-attempt";
     exactly(first, rerun());
+    assertThat(Files.readString(home.resolve("child-" + children + ".log")))
+        .contains("Failpoint validate.document: failing the first attempt")
+        .contains("Failpoint explode.document: failing the first attempt");
+    master = "local[2]";
+    failures = "";
 
     write("a.txt", "alpha, now alone\n".getBytes(UTF_8));
-    write("new.txt", "brand new\n".getBytes(UTF_8));
+    write("crlf.txt", new byte[] {'n', 'o', 'w', ' ', (byte) 0xFF, '\n'});
+    write("bad.txt", "fixed\n".getBytes(UTF_8));
+    write("new.txt", "brand new\n\nsecond\n".getBytes(UTF_8));
     Map<String, Expected> second = expected(raw);
+    killAt("explode.document");
+    nothingHalfWritten(List.of(first, second));
     killAt("metastore.alter_table@k.paragraphs");
+    nothingHalfWritten(List.of(first, second));
+    killAt("publish.after");
     nothingHalfWritten(List.of(first, second));
     exactly(second, rerun());
   }
@@ -308,21 +307,10 @@ class KillAndRerunIT {
         assertThat(p.exitValue()).as("a run not killed succeeds:%n%s", logTail()).isZero();
       } else {
         p.destroyForcibly();
-        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        p.waitFor();
       }
       nothingHalfWritten(versions);
     }
     exactly(versions.get(versions.size() - 1), rerun());
-  }
-
-  @Test
-  void everyTaskFailingItsFirstAttempt_isRetriedByLocal22_andTheResultIsExact() throws Exception {
-    setUp("paraglue-retry");
-    master = "local[2,2]"; // two threads, each task may fail once
-    failures = "validate.document=fail-first-attempt,explode.document=fail-first-attempt";
-    exactly(expected(raw), rerun());
-    assertThat(Files.readString(home.resolve("child-" + children + ".log")))
-        .contains("Failpoint validate.document: failing the first attempt")
-        .contains("Failpoint explode.document: failing the first attempt");
   }
 }

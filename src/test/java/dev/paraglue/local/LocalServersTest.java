@@ -9,21 +9,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paraglue.api.ApiConfig;
 import dev.paraglue.api.ApiDocument;
 import dev.paraglue.api.DocumentApi;
-import dev.paraglue.lambda.JsonLog;
+import dev.paraglue.api.TestApi;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The local development servers: their command lines and the API behind a loopback server. */
 class LocalServersTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Clock CLOCK =
-      Clock.fixed(Instant.parse("2026-11-29T05:00:00Z"), ZoneOffset.UTC);
 
   @TempDir Path dir;
   private ApiConfig config;
@@ -42,15 +36,8 @@ class LocalServersTest {
 
   @BeforeEach
   void setUp() {
-    config =
-        new ApiConfig(
-            dir.resolve("raw").toUri().toString(), dir.resolve("out").toUri().toString(), true, 64);
-    api =
-        new DocumentApi(
-            config,
-            new LocalBlobStore(),
-            CLOCK,
-            new JsonLog(new PrintStream(new ByteArrayOutputStream(), true, UTF_8)));
+    config = TestApi.config(dir, 64);
+    api = TestApi.api(config, new LocalBlobStore(), new ByteArrayOutputStream());
   }
 
   /** What a run would publish for a submitted document. */

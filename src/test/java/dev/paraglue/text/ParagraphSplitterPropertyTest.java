@@ -270,14 +270,7 @@ class ParagraphSplitterPropertyTest {
     return Arbitraries.oneOf(interesting, Arbitraries.integers().between(0, 255))
         .list()
         .ofMaxSize(24)
-        .map(
-            l -> {
-              byte[] b = new byte[l.size()];
-              for (int i = 0; i < b.length; i++) {
-                b[i] = (byte) (int) l.get(i);
-              }
-              return b;
-            });
+        .map(TestBytes::fromValues);
   }
 
   private static boolean strictlyValid(byte[] doc, int from, int to) {

@@ -3,6 +3,7 @@ package dev.paraglue.text;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paraglue.TestBytes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -93,14 +94,7 @@ class SourceEncodingPropertyTest {
             .list()
             .ofMinSize(1)
             .ofMaxSize(3)
-            .map(
-                l -> {
-                  byte[] b = new byte[l.size()];
-                  for (int i = 0; i < b.length; i++) {
-                    b[i] = (byte) (int) l.get(i);
-                  }
-                  return b;
-                });
+            .map(TestBytes::fromValues);
     return texts()
         .flatMap(
             t ->

@@ -7,6 +7,11 @@
 #   jobs/bench/run.sh [--size 1g] [--docs 20000] [--big 2.4g] [--repeat 1]
 #                     [--scenarios many,double,big] [--bzip2-size 512m] [--out DIR]
 #                     [--steady-docs 1000,200000,1000000] [--steady-doc-bytes 2048]
+#                     [--naive true|false]
+#
+# Scenarios many and big run, beside paraglue, one Java thread with paraglue's splitter, GNU awk and
+# the naive Spark job (--naive true, the default). --naive false leaves the naive job out: it takes
+# minutes per round, and the targets of issue 17 compare paraglue with the single thread only.
 #
 # Scenario bzip2 (not run by default) compresses one document of --bzip2-size and runs paraglue
 # on it twice: as byte ranges of blocks, and read whole by one task (a range size above the file).
@@ -30,6 +35,7 @@ repeat=1
 scenarios=many,double,big
 steady_docs=1000,200000,1000000
 steady_doc_bytes=2048
+naive=true
 work=$root/target/bench
 while (($#)); do
   case $1 in
@@ -41,11 +47,16 @@ while (($#)); do
     --scenarios) scenarios=$2; shift 2 ;;
     --steady-docs) steady_docs=$2; shift 2 ;;
     --steady-doc-bytes) steady_doc_bytes=$2; shift 2 ;;
+    --naive) naive=$2; shift 2 ;;
     --out) work=$2; shift 2 ;;
-    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
+if [[ $naive != true && $naive != false ]]; then
+  echo "bench: Cannot read --naive $naive: it is true or false" >&2
+  exit 2
+fi
 mkdir -p "$work"
 bench=$root/jobs/bench
 jar=$root/target/paraglue-glue.jar
@@ -158,11 +169,13 @@ run_others() { # scenario corpus nbytes memory
   rm -rf "$work/single-$scenario"
   measure "$scenario" single-thread "$nbytes" "$work/single-$scenario.log" \
     java -Xmx1g -cp "$jar" "$bench/SingleThreadSplit.java" "$input" "$work/single-$scenario"
-  rm -rf "$work/naive-$scenario"
-  measure "$scenario" naive-spark "$nbytes" "$work/naive-$scenario.log" \
-    env SPARK_LOCAL_IP=127.0.0.1 java "${spark_flags[@]}" "-Xmx$memory" \
-    -Djava.io.tmpdir="$work" -cp "$(cat "$classpath_file")" \
-    "$bench/NaiveSparkBaseline.java" "$input" "$work/naive-$scenario"
+  if [[ $naive == true ]]; then
+    rm -rf "$work/naive-$scenario"
+    measure "$scenario" naive-spark "$nbytes" "$work/naive-$scenario.log" \
+      env SPARK_LOCAL_IP=127.0.0.1 java "${spark_flags[@]}" "-Xmx$memory" \
+      -Djava.io.tmpdir="$work" -cp "$(cat "$classpath_file")" \
+      "$bench/NaiveSparkBaseline.java" "$input" "$work/naive-$scenario"
+  fi
   if command -v gawk >/dev/null; then
     rm -rf "$work/awk-$scenario"
     # shellcheck disable=SC2016 # the script is for the inner bash and gawk, not this shell

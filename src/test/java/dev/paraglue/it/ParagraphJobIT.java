@@ -233,6 +233,19 @@ class ParagraphJobIT {
     assertThat(report.get("stage_process_cpu_millis").get("read_explode_commit").asLong())
         .isPositive();
     assertThat(out.resolve("_staging")).doesNotExist();
+    // Parquet without dictionaries for paragraphs only (IcebergTables.PARAGRAPH_WRITE_PROPERTIES).
+    assertThat(tableProperties("whole.paragraphs"))
+        .containsEntry("parquet.enable.dictionary", "false");
+    assertThat(tableProperties("whole.documents")).doesNotContainKey("parquet.enable.dictionary");
+  }
+
+  private static Map<String, String> tableProperties(String table) {
+    Map<String, String> properties = new HashMap<>();
+    spark
+        .sql("SHOW TBLPROPERTIES " + table)
+        .collectAsList()
+        .forEach(r -> properties.put(r.getString(0), r.getString(1)));
+    return properties;
   }
 
   @Test
@@ -244,9 +257,13 @@ class ParagraphJobIT {
     long before = spark.table("incr.paragraphs").count();
     Map<String, List<Row>> firstRows = rowsByDoc("incr.paragraphs");
 
-    // Unchanged: nothing processed, nothing rewritten.
+    // Unchanged: nothing processed, nothing rewritten. The paragraph table is one made before its
+    // dictionaries were turned off: the run turns them off.
+    spark.sql("ALTER TABLE incr.paragraphs UNSET TBLPROPERTIES ('parquet.enable.dictionary')");
     RunResult second = run(args("incr", out, "--source_table", "incr.raw"));
     assertThat(second.exitCode()).isZero();
+    assertThat(tableProperties("incr.paragraphs"))
+        .containsEntry("parquet.enable.dictionary", "false");
     assertThat(second.report().get().count("processed")).isZero();
     assertThat(second.report().get().count("skipped_unchanged")).isEqualTo(13);
     assertThat(second.report().get().publishLagSeconds()).isEmpty(); // nothing published

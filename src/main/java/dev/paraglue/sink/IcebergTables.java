@@ -116,8 +116,8 @@ public final class IcebergTables {
   /**
    * The paragraph table's Parquet without dictionaries. Texts are nearly all distinct (each column
    * chunk gave up its dictionary after 2 MB), and the numbers nearly so; hashing every value into a
-   * dictionary cost ~13% of the tasks' CPU for files 0.3% smaller (jobs/bench, 1 GB in 20,000
-   * documents). Iceberg 1.10 turns dictionaries off for all columns or none. Set on existing tables
+   * dictionary cost ~11% of the tasks' CPU for files 0.3% smaller (a quarter of jobs/bench's 'many'
+   * corpus). Iceberg 1.10 turns dictionaries off for all columns or none. Set on existing tables
    * too: each column chunk says how it is encoded, so files of either kind read alike.
    */
   private static final Map<String, String> PARAGRAPH_WRITE_PROPERTIES =

@@ -8,6 +8,11 @@
 #                     [--scenarios many,double,big] [--bzip2-size 512m] [--out DIR]
 #                     [--steady-docs 1000,200000,1000000] [--steady-doc-bytes 2048]
 #                     [--tiny-docs 200000] [--tiny-size 468m]
+#                     [--naive true|false]
+#
+# Scenarios many and big run, beside paraglue, one Java thread with paraglue's splitter, GNU awk and
+# the naive Spark job (--naive true, the default). --naive false leaves the naive job out: it takes
+# minutes per round, and the targets of issue 17 compare paraglue with the single thread only.
 #
 # Scenario bzip2 (not run by default) compresses one document of --bzip2-size and runs paraglue
 # on it twice: as byte ranges of blocks, and read whole by one task (a range size above the file).
@@ -39,6 +44,7 @@ steady_docs=1000,200000,1000000
 steady_doc_bytes=2048
 tiny_docs=200000
 tiny_size=468m
+naive=true
 work=$root/target/bench
 while (($#)); do
   case $1 in
@@ -52,11 +58,16 @@ while (($#)); do
     --steady-doc-bytes) steady_doc_bytes=$2; shift 2 ;;
     --tiny-docs) tiny_docs=$2; shift 2 ;;
     --tiny-size) tiny_size=$2; shift 2 ;;
+    --naive) naive=$2; shift 2 ;;
     --out) work=$2; shift 2 ;;
-    -h | --help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
+if [[ $naive != true && $naive != false ]]; then
+  echo "bench: Cannot read --naive $naive: it is true or false" >&2
+  exit 2
+fi
 mkdir -p "$work"
 bench=$root/jobs/bench
 jar=$root/target/paraglue-glue.jar
@@ -169,11 +180,13 @@ run_others() { # scenario corpus nbytes memory
   rm -rf "$work/single-$scenario"
   measure "$scenario" single-thread "$nbytes" "$work/single-$scenario.log" \
     java -Xmx1g -cp "$jar" "$bench/SingleThreadSplit.java" "$input" "$work/single-$scenario"
-  rm -rf "$work/naive-$scenario"
-  measure "$scenario" naive-spark "$nbytes" "$work/naive-$scenario.log" \
-    env SPARK_LOCAL_IP=127.0.0.1 java "${spark_flags[@]}" "-Xmx$memory" \
-    -Djava.io.tmpdir="$work" -cp "$(cat "$classpath_file")" \
-    "$bench/NaiveSparkBaseline.java" "$input" "$work/naive-$scenario"
+  if [[ $naive == true ]]; then
+    rm -rf "$work/naive-$scenario"
+    measure "$scenario" naive-spark "$nbytes" "$work/naive-$scenario.log" \
+      env SPARK_LOCAL_IP=127.0.0.1 java "${spark_flags[@]}" "-Xmx$memory" \
+      -Djava.io.tmpdir="$work" -cp "$(cat "$classpath_file")" \
+      "$bench/NaiveSparkBaseline.java" "$input" "$work/naive-$scenario"
+  fi
   if command -v gawk >/dev/null; then
     rm -rf "$work/awk-$scenario"
     # shellcheck disable=SC2016 # the script is for the inner bash and gawk, not this shell

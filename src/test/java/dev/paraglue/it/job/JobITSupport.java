@@ -164,4 +164,13 @@ abstract class JobITSupport {
     byte[] full = gzip("a paragraph that will be cut off\n".repeat(200).getBytes(UTF_8));
     return java.util.Arrays.copyOf(full, full.length / 2);
   }
+
+  static Map<String, String> tableProperties(String table) {
+    Map<String, String> properties = new HashMap<>();
+    spark
+        .sql("SHOW TBLPROPERTIES " + table)
+        .collectAsList()
+        .forEach(r -> properties.put(r.getString(0), r.getString(1)));
+    return properties;
+  }
 }

@@ -122,6 +122,10 @@ class JobOutputsIT extends JobITSupport {
     assertThat(report.get("stage_process_cpu_millis").get("read_explode_commit").asLong())
         .isPositive();
     assertThat(out.resolve("_staging")).doesNotExist();
+    // Parquet without dictionaries for paragraphs only (IcebergTables.PARAGRAPH_WRITE_PROPERTIES).
+    assertThat(tableProperties("whole.paragraphs"))
+        .containsEntry("parquet.enable.dictionary", "false");
+    assertThat(tableProperties("whole.documents")).doesNotContainKey("parquet.enable.dictionary");
   }
 
   @Test

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,6 +41,14 @@ class KillAndRerunIT {
   private Path out;
   private Path failpoints;
   private int children;
+  private final List<Process> started = new ArrayList<>();
+
+  /** A test that fails or times out while a child waits at a failpoint leaves no child behind. */
+  @AfterEach
+  void killLeftChildren() {
+    started.stream().filter(Process::isAlive).forEach(Process::destroyForcibly);
+  }
+
   private String master = "local[2]";
   private String failures = "";
 
@@ -98,7 +107,10 @@ class KillAndRerunIT {
             "--output_path",
             out.toUri().toString()));
     Path log = home.resolve("child-" + (++children) + ".log");
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    started.add(p);
+    return p;
   }
 
   private String logTail() throws IOException {

@@ -68,8 +68,8 @@ class OwnOutputTest {
     OwnOutput own = outputAt(dir.resolve("out").toUri().toString());
 
     List<String> files =
-        SourceResolver.listRecursively(fs, root, own).stream()
-            .map(s -> SourceResolver.relative(root, s.getPath()))
+        SourceListing.listRecursively(fs, root, own).stream()
+            .map(s -> SourcePaths.relative(root, s.getPath()))
             .sorted()
             .toList();
 

@@ -13,10 +13,12 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -91,9 +93,19 @@ public final class IcebergTables {
     return new ParagraphFiles(t, names, typed, runId);
   }
 
-  /** Values as a one-column frame, to join with: never spelled out in SQL text. */
+  /**
+   * Values as a one-column frame, to join with: never spelled out in SQL text. Made as one row
+   * holding them all, exploded by a task: a local relation of one row per value would make every
+   * analyzer and optimizer rule that walks the plan's expressions walk every value too (over
+   * 200,000 listed documents, seconds of the driver's time per frame).
+   */
   static Dataset<Row> frame(SparkSession spark, Collection<String> values, String column) {
-    return spark.createDataset(new ArrayList<>(values), Encoders.STRING()).toDF(column);
+    StructType one =
+        new StructType()
+            .add("values", DataTypes.createArrayType(DataTypes.StringType, false), false);
+    return spark
+        .createDataFrame(List.of(RowFactory.create(new ArrayList<>(values))), one)
+        .select(functions.explode(functions.col("values")).as(column));
   }
 
   static Table load(SparkSession spark, String table) {

@@ -731,7 +731,7 @@ class ParagraphJobIT {
   private static int overlappingFiles(Table t) throws IOException {
     int docId = t.schema().findField("doc_id").fieldId();
     List<String[]> ranges = new ArrayList<>();
-    try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks = t.newScan().includeColumnStats().planFiles()) {
       for (FileScanTask task : tasks) {
         ranges.add(
             new String[] {

@@ -5,8 +5,10 @@ import dev.paraglue.fault.Failpoint;
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.pipeline.ParagraphPipeline;
 import dev.paraglue.pipeline.VerificationException;
+import dev.paraglue.sink.CommitConflicts;
 import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.sink.IcebergTables;
+import dev.paraglue.sink.Ledger;
 import dev.paraglue.sink.ParagraphFiles;
 import dev.paraglue.sink.ResultSettings;
 import dev.paraglue.source.RemovalScope;
@@ -199,8 +201,8 @@ public final class JobRunner {
         report,
         "tables",
         () -> {
-          tables.ensureParagraphTable(args.paragraphTable(), plan.partitionColumns());
-          tables.ensureDocumentsTable(args.documentsTable());
+          tables.ddl().ensureParagraphTable(args.paragraphTable(), plan.partitionColumns());
+          tables.ddl().ensureDocumentsTable(args.documentsTable());
           return null;
         });
   }
@@ -232,9 +234,11 @@ public final class JobRunner {
             report,
             "ledger",
             () ->
-                tables.ledger(
-                    args.documentsTable(),
-                    plan.documents().stream().map(SourceDocument::getDocId).toList()));
+                tables
+                    .ledger()
+                    .rows(
+                        args.documentsTable(),
+                        plan.documents().stream().map(SourceDocument::getDocId).toList()));
     List<SourceDocument> gone =
         plan.removal().isEmpty()
             ? List.of()
@@ -248,10 +252,10 @@ public final class JobRunner {
       // A document whose output key a removed one shared (a.txt beside a removed a.txt.gz) was
       // rejected as a conflict: it is read again, whatever the ledger says.
       if (!args.incremental()
-          || !IcebergTables.unchanged(d, entry, settings)
+          || !Ledger.unchanged(d, entry, settings)
           || goneKeys.contains(d.getOutputKey())) {
         toRead.add(d);
-        if (entry != null && IcebergTables.wasRejected(entry)) {
+        if (entry != null && Ledger.wasRejected(entry)) {
           previouslyRejected.add(d.getDocId());
         }
       }
@@ -373,7 +377,7 @@ public final class JobRunner {
           () -> {
             List<String> ids = outcome.ledgerRows().stream().map(r -> r.getString(0)).toList();
             List<DataFile> written =
-                tables.documentFiles(args.documentsTable(), outcome.ledgerRows(), runId);
+                tables.ledger().documentFiles(args.documentsTable(), outcome.ledgerRows(), runId);
             commit(report, tables, args.documentsTable(), written, ids, () -> {});
             return null;
           });
@@ -446,7 +450,7 @@ public final class JobRunner {
     }
     RemovalScope scope = plan.removal();
     List<SourceDocument> candidates = new ArrayList<>();
-    for (Row r : tables.gone(documents, scope.prefixes(), scope.objects(), listed)) {
+    for (Row r : tables.ledger().gone(documents, scope.prefixes(), scope.objects(), listed)) {
       if (!listedIds.contains(r.getString(0))) {
         scope.candidate().apply(r.getString(0), r.getString(1)).ifPresent(candidates::add);
       }
@@ -486,9 +490,9 @@ public final class JobRunner {
       Runnable beforeCommit) {
     try {
       retryingConflicts(
-          report, table, () -> tables.replaceRows(table, files, docIds, beforeCommit));
+          report, table, () -> tables.commits().replaceRows(table, files, docIds, beforeCommit));
     } catch (RuntimeException e) {
-      tables.discard(table, files, e);
+      tables.commits().discard(table, files, e);
       throw e;
     }
   }
@@ -506,7 +510,7 @@ public final class JobRunner {
         commit.run();
         return;
       } catch (Exception e) { // also what Scala throws undeclared; rethrown as it came
-        if (attempt >= COMMIT_ATTEMPTS || !IcebergTables.isCommitConflict(e)) {
+        if (attempt >= COMMIT_ATTEMPTS || !CommitConflicts.isCommitConflict(e)) {
           throw e;
         }
         report.count("commit_retries", report.count("commit_retries") + 1);

@@ -32,7 +32,7 @@ import org.apache.spark.unsafe.types.UTF8String;
  * with no external Row, encoder or cast between them. The text is passed as the UTF-8 bytes the
  * splitter validated. A task writes one partition's files after another (its units come ordered by
  * partition values), rolling at the table's target file size; the driver commits the files ({@link
- * IcebergTables#commitParagraphs}).
+ * RowCommits#replaceRows}).
  *
  * <p>Partition values arrive as the strings of the source's layout and are cast on the driver, by
  * Spark, to the table's column types ({@link IcebergTables#paragraphFiles}).
@@ -40,7 +40,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 public final class ParagraphFiles implements ParagraphSink<DataFile> {
   private static final long serialVersionUID = 1L;
 
-  /** The paragraph table's own columns ({@link IcebergTables#PARAGRAPH_COLUMNS}), in order. */
+  /** The paragraph table's own columns ({@link TableDdl#PARAGRAPH_COLUMNS}), in order. */
   static final List<String> OWN_COLUMNS =
       List.of(
           "doc_id",

@@ -14,6 +14,7 @@ import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.actions.DeleteOrphanFiles;
 import org.apache.iceberg.actions.ExpireSnapshots;
@@ -28,11 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an Iceberg table healthy after many small runs, with Iceberg's own Spark actions: compacts
- * data files (bin-pack to the table's target file size, applying position deletes), compacts the
- * delete files left, rewrites manifests, expires old snapshots and removes orphan files. None of it
- * changes what a query returns. Each action is its own commit, validated by Iceberg against what
- * runs commit meanwhile: a file group that conflicts with a run is left for the next time, and a
- * run whose deletes point at a file compacted away redoes its commit.
+ * data files (sorted by doc id into files of the table's target size, applying position deletes),
+ * compacts the delete files left, rewrites manifests, expires old snapshots and removes orphan
+ * files. None of it changes what a query returns. Each action is its own commit, validated by
+ * Iceberg against what runs commit meanwhile: a file group that conflicts with a run is left for
+ * the next time, and a run whose deletes point at a file compacted away redoes its commit.
  */
 public final class TableMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(TableMaintenance.class);
@@ -129,12 +130,26 @@ public final class TableMaintenance {
     return outcome;
   }
 
-  /** Bin-packs data files, applying their deletes. */
+  /**
+   * A table property set once a compaction has rewritten every data file sorted by doc id: from
+   * then on only the files that need it are rewritten.
+   */
+  static final String SORTED_PROPERTY = "paraglue.compaction.sorted-by-doc-id";
+
+  /**
+   * Compacts data files sorted by doc id, applying their deletes. Sorted, each file holds a narrow
+   * range of doc ids, so a later run's existence check and deletes read only the files whose range
+   * holds one of its documents ({@link DocIdRanges}); a run's own files span every name (documents
+   * are packed onto tasks by size). The first time, every data file is rewritten so; then only
+   * those with deletes and the small ones, as bin-packing would.
+   */
   private static RewriteDataFiles.Result compactDataFiles(SparkActions actions, Table t) {
+    boolean sorted = Boolean.parseBoolean(t.properties().getOrDefault(SORTED_PROPERTY, "false"));
     RewriteDataFiles.Result data =
         actions
             .rewriteDataFiles(t)
-            .binPack()
+            .sort(SortOrder.builderFor(t.schema()).asc("doc_id").build())
+            .option("rewrite-all", Boolean.toString(!sorted))
             // Any file with a delete is rewritten (the deletes applied), and any two small files
             // of a partition are packed together: many small runs leave many small files.
             .option("delete-file-threshold", "1")
@@ -148,6 +163,10 @@ public final class TableMaintenance {
             .option(RewriteDataFiles.PARTIAL_PROGRESS_ENABLED, "true")
             .execute();
     t.refresh();
+    if (!sorted && data.rewriteFailures().isEmpty()) {
+      t.updateProperties().set(SORTED_PROPERTY, "true").commit();
+      t.refresh();
+    }
     return data;
   }
 

@@ -68,8 +68,8 @@ class OwnOutputTest {
     OwnOutput own = outputAt(dir.resolve("out").toUri().toString());
 
     List<String> files =
-        SourceResolver.listRecursively(fs, root, own).stream()
-            .map(s -> SourceResolver.relative(root, s.getPath()))
+        SourceListing.listRecursively(fs, root, own).stream()
+            .map(s -> SourcePaths.relative(root, s.getPath()))
             .sorted()
             .toList();
 
@@ -77,5 +77,40 @@ class OwnOutputTest {
     assertThat(listed).extracting(OwnOutput::key).noneMatch(k -> k.contains("/out"));
     assertThat(own.prunedFolders()).isEqualTo(1);
     assertThat(own.skippedObjects()).isZero();
+  }
+
+  @Test
+  void theLocalListing_givesWhatHadoopsListingGives(@TempDir java.nio.file.Path dir)
+      throws IOException {
+    for (String f : List.of("a b.txt", "sub/100%.txt", "sub/x#y é.txt", "sub/.c.txt.crc")) {
+      java.nio.file.Path p = dir.resolve(f);
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, f, UTF_8);
+    }
+    Files.createSymbolicLink(dir.resolve("link.txt"), dir.resolve("a b.txt"));
+    FileSystem fs = FileSystem.getLocal(new Configuration());
+    Path root = fs.makeQualified(new Path(dir.toUri()));
+
+    List<FileStatus> ours = SourceListing.listRecursively(fs, root, outputAt("file:/nowhere"));
+
+    List<FileStatus> hadoops = new ArrayList<>();
+    walk(fs, root, hadoops);
+    assertThat(ours).hasSize(4);
+    assertThat(ours.stream().map(OwnOutputTest::describe).sorted())
+        .containsExactlyElementsOf(hadoops.stream().map(OwnOutputTest::describe).sorted().toList());
+  }
+
+  private static void walk(FileSystem fs, Path dir, List<FileStatus> out) throws IOException {
+    for (FileStatus f : fs.listStatus(dir)) {
+      if (f.isDirectory()) {
+        walk(fs, f.getPath(), out);
+      } else {
+        out.add(f);
+      }
+    }
+  }
+
+  private static String describe(FileStatus f) {
+    return f.getPath() + " " + f.getLen() + " " + f.getModificationTime();
   }
 }

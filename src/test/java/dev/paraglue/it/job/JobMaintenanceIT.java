@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
@@ -156,5 +157,90 @@ class JobMaintenanceIT extends JobITSupport {
       throw new UncheckedIOException(e);
     }
     return n;
+  }
+
+  /**
+   * Maintenance compacts sorted by doc id: the rows read back exactly, and each data file then
+   * holds a range of doc ids no other holds, so a later run's change reads only the file of its
+   * document.
+   */
+  @Test
+  void maintain_sortsByDocId_rowsExact_andLaterRunsPruneFiles() throws Exception {
+    Path raw = home.resolve("sorted/raw");
+    Path out = home.resolve("sorted/out");
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 30; i++) {
+        String body = (round == 1 && i % 10 == 3 ? "changed " : "") + "doc " + i;
+        put(
+            raw.resolve(String.format("d%02d.txt", i)),
+            (body + "\n\n" + "x".repeat(40 * i) + "\n").getBytes(UTF_8));
+      }
+      RunResult r = run(args("sorted", out, "--source_paths", raw.toUri().toString()));
+      assertThat(r.exitCode()).as(r.message()).isZero();
+    }
+    spark.sql(
+        "ALTER TABLE sorted.paragraphs SET TBLPROPERTIES ('write.target-file-size-bytes'='1500')");
+    List<String> rowsBefore = allRows("sorted.paragraphs");
+    Table paragraphs = Spark3Util.loadIcebergTable(spark, "sorted.paragraphs");
+    assertThat(overlappingFiles(paragraphs)).isPositive(); // a run's files span every name
+
+    int code =
+        MaintainJob.run(
+            spark,
+            new String[] {
+              "--paragraph_table", "sorted.paragraphs", "--documents_table", "sorted.documents"
+            },
+            System.out,
+            Instant.now());
+
+    assertThat(code).isZero();
+    assertThat(allRows("sorted.paragraphs")).isEqualTo(rowsBefore);
+    paragraphs.refresh();
+    assertThat(liveFiles(paragraphs, false)).isGreaterThan(2);
+    assertThat(overlappingFiles(paragraphs)).isZero();
+    put(raw.resolve("d17.txt"), "third\n".getBytes(UTF_8));
+    RunResult later = run(args("sorted", out, "--source_paths", raw.toUri().toString()));
+    assertThat(later.exitCode()).as(later.message()).isZero();
+    assertThat(
+            spark
+                .sql("SELECT text FROM sorted.paragraphs WHERE doc_id = 'd17.txt'")
+                .collectAsList())
+        .map(r -> r.getString(0))
+        .containsExactly("third");
+    paragraphs.refresh();
+    // The change's delete touched the one compacted file whose range holds d17.txt.
+    assertThat(liveFiles(paragraphs, true)).isEqualTo(1);
+  }
+
+  /** Pairs of live data files whose doc id ranges (their lower and upper bounds) overlap. */
+  private static int overlappingFiles(Table t) throws IOException {
+    int docId = t.schema().findField("doc_id").fieldId();
+    List<String[]> ranges = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks = t.newScan().includeColumnStats().planFiles()) {
+      for (FileScanTask task : tasks) {
+        ranges.add(
+            new String[] {
+              org.apache.iceberg.types.Conversions.<CharSequence>fromByteBuffer(
+                      org.apache.iceberg.types.Types.StringType.get(),
+                      task.file().lowerBounds().get(docId))
+                  .toString(),
+              org.apache.iceberg.types.Conversions.<CharSequence>fromByteBuffer(
+                      org.apache.iceberg.types.Types.StringType.get(),
+                      task.file().upperBounds().get(docId))
+                  .toString()
+            });
+      }
+    }
+    int overlapping = 0;
+    for (int i = 0; i < ranges.size(); i++) {
+      for (int j = i + 1; j < ranges.size(); j++) {
+        String[] a = ranges.get(i);
+        String[] b = ranges.get(j);
+        if (a[0].compareTo(b[1]) <= 0 && b[0].compareTo(a[1]) <= 0) {
+          overlapping++;
+        }
+      }
+    }
+    return overlapping;
   }
 }

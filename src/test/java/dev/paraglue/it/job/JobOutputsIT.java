@@ -122,7 +122,7 @@ class JobOutputsIT extends JobITSupport {
     assertThat(report.get("stage_process_cpu_millis").get("read_explode_commit").asLong())
         .isPositive();
     assertThat(out.resolve("_staging")).doesNotExist();
-    // Parquet without dictionaries for paragraphs only (IcebergTables.PARAGRAPH_WRITE_PROPERTIES).
+    // Parquet without dictionaries for paragraphs only (TableDdl.PARAGRAPH_WRITE_PROPERTIES).
     assertThat(tableProperties("whole.paragraphs"))
         .containsEntry("parquet.enable.dictionary", "false");
     assertThat(tableProperties("whole.documents")).doesNotContainKey("parquet.enable.dictionary");
@@ -132,6 +132,7 @@ class JobOutputsIT extends JobITSupport {
   void documentsNamedByPaths_goIntoATablePartitionedByAnEarlierRun_withNullPartitions()
       throws IOException {
     new dev.paraglue.sink.IcebergTables(spark)
+        .ddl()
         .ensureParagraphTable(
             "mixed.paragraphs",
             List.of(

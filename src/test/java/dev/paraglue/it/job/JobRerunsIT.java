@@ -293,9 +293,9 @@ class JobRerunsIT extends JobITSupport {
       ids.add(String.format("absent/%06d's doc.txt", i));
     }
     IcebergTables tables = new IcebergTables(spark);
-    assertThat(tables.ledger("many.documents", ids)).containsOnlyKeys("a.txt");
+    assertThat(tables.ledger().rows("many.documents", ids)).containsOnlyKeys("a.txt");
 
-    tables.replaceRows("many.paragraphs", List.of(), ids, () -> {});
+    tables.commits().replaceRows("many.paragraphs", List.of(), ids, () -> {});
     assertThat(
             spark.table("many.paragraphs").select("doc_id").as(Encoders.STRING()).collectAsList())
         .containsExactly("b.txt");

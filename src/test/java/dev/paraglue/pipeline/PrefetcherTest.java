@@ -86,26 +86,26 @@ class PrefetcherTest {
           }
         };
     List<String> seen = new ArrayList<>();
-    try (Prefetcher units = new Prefetcher(docs.iterator(), 4, 4 * 8, fetch)) {
-      while (units.hasNext()) {
-        Prefetcher.Unit u = units.next();
-        String id = u.doc().getDocId();
-        if (id.equals("d7")) {
-          assertThat(u.fetched()).isNull();
-        } else if (id.equals("d2")) {
-          assertThatThrownBy(u.fetched()::stored).hasMessage("no d2");
-        } else if (id.equals("d5")) {
-          InputStream in = u.fetched().stored();
-          assertThat(in.readNBytes(body(5).length)).isEqualTo(body(5));
-          assertThatThrownBy(in::read).hasMessage("reset after d5's bytes");
-        } else {
-          assertThat(read(u.fetched())).isEqualTo("doc " + id.substring(1) + "\n");
-        }
-        seen.add(id);
+    Prefetcher units = new Prefetcher(docs.iterator(), 4, 4 * 8, fetch);
+    while (units.hasNext()) {
+      Prefetcher.Unit u = units.next();
+      String id = u.doc().getDocId();
+      assertThat(id).isEqualTo(docs.get(seen.size()).getDocId());
+      if (id.equals("d7")) {
+        assertThat(u.fetched()).isNull();
+      } else if (id.equals("d2")) {
+        assertThatThrownBy(u.fetched()::stored).hasMessage("no d2");
+      } else if (id.equals("d5")) {
+        InputStream in = u.fetched().stored();
+        assertThat(in.readNBytes(body(5).length)).isEqualTo(body(5));
+        assertThatThrownBy(in::read).hasMessage("reset after d5's bytes");
+      } else {
+        assertThat(read(u.fetched())).isEqualTo("doc " + id.substring(1) + "\n");
       }
-      units.close();
-      assertThat(units.awaitStopped(30)).isTrue();
+      seen.add(id);
     }
+    units.close();
+    assertThat(units.awaitStopped(30)).isTrue();
     assertThat(seen).containsExactly("d0 d1 d2 d3 d4 d5 d6 d7 d8 d9 d10 d11".split(" "));
     assertThat(mostInFlight.get()).isBetween(2, 4);
   }

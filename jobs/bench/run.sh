@@ -8,7 +8,7 @@
 #                     [--scenarios many,double,big] [--bzip2-size 512m] [--out DIR]
 #                     [--steady-docs 1000,200000,1000000] [--steady-doc-bytes 2048]
 #                     [--tiny-docs 200000] [--tiny-size 468m]
-#                     [--naive true|false]
+#                     [--naive true|false] [--s3lat-docs 20000]
 #
 # Scenarios many and big run, beside paraglue, one Java thread with paraglue's splitter, GNU awk and
 # the naive Spark job (--naive true, the default). --naive false leaves the naive job out: it takes
@@ -29,6 +29,12 @@
 # (row samples-first), then one sample changed and run again (row samples, the target), then run
 # unchanged (row samples-unchanged); each run's summary must show what changed.
 #
+# Scenario s3lat (not run by default; issue 17) puts --s3lat-docs small documents (2 KiB each) on
+# S3Mock on loopback and runs paraglue over s3:// twice per round: straight to S3Mock, and through
+# DelayProxy.java, which adds 20 ms before each response. It reports both times, CPU, and their
+# ratio (target: with the delay <= 1.5x without), and checks both outputs against the reference;
+# into DIR/s3lat.md.
+#
 # Needs Java 17 and Maven; GNU awk (apt-get install gawk) for the awk column.
 set -euo pipefail
 
@@ -46,6 +52,7 @@ tiny_docs=200000
 tiny_size=468m
 naive=true
 work=$root/target/bench
+s3lat_docs=20000
 while (($#)); do
   case $1 in
     --size) size=$2; shift 2 ;;
@@ -59,8 +66,9 @@ while (($#)); do
     --tiny-docs) tiny_docs=$2; shift 2 ;;
     --tiny-size) tiny_size=$2; shift 2 ;;
     --naive) naive=$2; shift 2 ;;
+    --s3lat-docs) s3lat_docs=$2; shift 2 ;;
     --out) work=$2; shift 2 ;;
-    -h | --help) sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,38p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -320,6 +328,102 @@ samples() { # a copy of the bundled samples, a first run, then one changed sampl
 }
 # --- end of scenario samples ----------------------------------------------------------------------
 
+# --- s3lat: small objects on S3Mock, read straight and through a proxy adding 20 ms -------------
+s3lat_pids=()
+s3lat_stop() {
+  local p
+  for p in "${s3lat_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  s3lat_pids=()
+}
+trap s3lat_stop EXIT
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+s3lat_start() { # corpus -> S3Mock on $s3lat_port holding it under s3://bench/s3lat/, the proxy on $s3lat_proxy
+  local dir=$work/s3lat jar i line
+  jar=$(find "$root/target/s3mock" ~/.m2/repository/com/adobe/testing/s3mock -name 's3mock-*-exec.jar' \
+    2>/dev/null | head -n 1 || true)
+  if [[ -z $jar ]]; then
+    echo "bench: Cannot run s3lat: no S3Mock exec jar in target/s3mock or ~/.m2 (run mvn verify once)" >&2
+    exit 2
+  fi
+  mkdir -p "$dir/store"
+  s3lat_port=$(free_port)
+  java -Xmx512m -jar "$jar" --http.port="$s3lat_port" --server.port=0 --server.address=127.0.0.1 \
+    --com.adobe.testing.s3mock.store.initial-buckets=bench \
+    --com.adobe.testing.s3mock.store.root="$dir/store" \
+    --com.adobe.testing.s3mock.store.retain-files-on-exit=true \
+    --logging.level.root=WARN >"$dir/s3mock.log" 2>&1 &
+  s3lat_pids+=($!)
+  for ((i = 0; i < 300; i++)); do
+    curl -sf -o /dev/null "http://127.0.0.1:$s3lat_port/bench?max-keys=1" && break
+    sleep 0.2
+  done
+  if [[ ! -f $dir/uploaded-$(basename "$1") ]]; then
+    java -cp "$(cat "$classpath_file")" "$bench/S3Put.java" "http://127.0.0.1:$s3lat_port" bench s3lat/ "$1" >&2
+    touch "$dir/uploaded-$(basename "$1")"
+  fi
+  coproc proxy { exec java -Xmx256m "$bench/DelayProxy.java" --listen 0 \
+    --to "127.0.0.1:$s3lat_port" --delay-ms 20; }
+  s3lat_pids+=("$proxy_PID")
+  read -r line <&"${proxy[0]}"
+  s3lat_proxy=${line#ready }
+}
+
+s3lat_run() { # label port: one timed run over s3://bench/s3lat/; a row in s3lat.tsv
+  local label=$1 home=$work/home-s3lat-$1 out=$work/out-s3lat-$1 rc=0 secs user sys cpu
+  rm -rf "$home" "$out"
+  PARAGLUE_HOME="$home" "$root/jobs/paraglue" sql "CREATE DATABASE IF NOT EXISTS bench" >/dev/null 2>&1
+  /usr/bin/time -f "%e %U %S" -o "$work/time-s3lat" \
+    env PARAGLUE_HOME="$home" PARAGLUE_S3_ENDPOINT="http://127.0.0.1:$2" AWS_ACCESS_KEY_ID=bench \
+    AWS_SECRET_ACCESS_KEY=bench "$root/jobs/paraglue" run --source_paths s3://bench/s3lat/ \
+    --output_path "$out" --paragraph_table bench.paragraphs --documents_table bench.documents \
+    >"$work/paraglue-s3lat-$label.log" 2>&1 || rc=$?
+  read -r secs user sys < <(tail -n 1 "$work/time-s3lat")
+  cpu=$(tr -d ' \n' <"$(ls -t "$out"/_runs/*.json | head -n 1)" |
+    grep -oE '"stage_process_cpu_millis":\{[^}]*\}' | grep -oE '[0-9]+' | awk '{ t += $1 } END { print t / 1000 }')
+  printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$secs" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" \
+    "$cpu" "$rc" >>"$work/s3lat.tsv"
+  echo "bench: s3lat $label ${secs}s wall, $user+$sys s CPU, stages ${cpu}s CPU, exit $rc" >&2
+}
+
+s3lat_median() { # label -> the median wall seconds of its runs
+  awk -F'\t' -v l="$1" '$1 == l { print $2 }' "$work/s3lat.tsv" | sort -n |
+    awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+s3lat() { # the scenario: rounds of straight/proxied runs, checks, s3lat.md
+  local c ref i d l
+  c=$(corpus "$s3lat_docs" "$((s3lat_docs * 2048))")
+  ref=$(reference "$c")
+  : >"$work/s3lat.tsv"
+  s3lat_start "$c"
+  for ((i = 1; i <= repeat; i++)); do
+    echo "bench: s3lat round $i of $repeat" >&2
+    s3lat_run direct "$s3lat_port"
+    s3lat_run delayed "$s3lat_proxy"
+  done
+  s3lat_stop
+  {
+    echo "$s3lat_docs documents of 2 KiB on S3Mock; delayed: through DelayProxy, 20 ms before each response"
+    echo
+    echo "| run | wall s | CPU s (user+sys) | stages' CPU s | exit |"
+    echo "|---|---|---|---|---|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$work/s3lat.tsv"
+    echo
+    d=$(s3lat_median direct) l=$(s3lat_median delayed)
+    echo "medians: direct $d s, delayed $l s: $(awk -v d="$d" -v l="$l" 'BEGIN { printf "%.2f", l / d }')× (target ≤ 1.5×)"
+    echo
+    echo "documents identical to the reference: direct $(diff -r -q "$ref" "$work/out-s3lat-direct/documents" \
+      >/dev/null && echo yes || echo NO), delayed $(diff -r -q "$ref" "$work/out-s3lat-delayed/documents" \
+      >/dev/null && echo yes || echo NO)"
+  } >"$work/s3lat.md"
+  cat "$work/s3lat.md" >&2
+}
+# --- end s3lat ---
+
 : >"$work/checks.tsv"
 IFS=, read -r -a wanted <<<"$scenarios"
 for s in "${wanted[@]}"; do
@@ -365,11 +469,12 @@ for s in "${wanted[@]}"; do
       done
       steady_report
       ;;
+    s3lat) s3lat ;;
     *) echo "bench: unknown scenario $s" >&2; exit 2 ;;
   esac
 done
 if [[ ! -s $results ]]; then
-  echo "bench: steady only: RESULTS.md left as it is; the tables are in $work/steady.md" >&2
+  echo "bench: steady/s3lat only: RESULTS.md left as it is; the tables are in $work/{steady,s3lat}.md" >&2
   exit 0
 fi
 

@@ -20,7 +20,9 @@ public record JobSettings(
     long bzip2RangeBytes,
     long bufferBytes,
     long openCostBytes,
-    long staleStagingSeconds) {
+    long staleStagingSeconds,
+    int readAhead,
+    long readAheadBytes) {
   private static final Logger LOG = LoggerFactory.getLogger(JobSettings.class);
 
   /** What every setting's name starts with; an unknown name under it is logged, not used. */
@@ -55,9 +57,35 @@ public record JobSettings(
 
   public static final long STALE_STAGING_SECONDS_DEFAULT = 24L * 60 * 60;
 
+  /**
+   * Objects a task reads ahead of the one it splits, on threads of its own: on an object store each
+   * is a request with tens of milliseconds before its first byte. 0 reads one after another.
+   */
+  public static final String READ_AHEAD = "spark.paraglue.readAhead";
+
+  public static final int READ_AHEAD_DEFAULT = 16;
+
+  /** The most objects a task may read ahead. */
+  public static final int READ_AHEAD_MAX = 256;
+
+  /**
+   * Stored bytes a task may hold read ahead; only an object of at most this over {@link
+   * #READ_AHEAD} bytes is read ahead, a larger one is streamed at its turn.
+   */
+  public static final String READ_AHEAD_BYTES = "spark.paraglue.readAheadBytes";
+
+  public static final long READ_AHEAD_BYTES_DEFAULT = 32L * 1024 * 1024;
+
   /** Every setting's name, in the order of the docs' table. */
   public static final List<String> NAMES =
-      List.of(RANGE_BYTES, BZIP2_RANGE_BYTES, BUFFER_BYTES, OPEN_COST_BYTES, STALE_STAGING_SECONDS);
+      List.of(
+          RANGE_BYTES,
+          BZIP2_RANGE_BYTES,
+          BUFFER_BYTES,
+          OPEN_COST_BYTES,
+          STALE_STAGING_SECONDS,
+          READ_AHEAD,
+          READ_AHEAD_BYTES);
 
   /** The settings as a Spark session has them (its SparkConf, -D system properties included). */
   public static JobSettings from(RuntimeConfig conf) {
@@ -79,15 +107,23 @@ public record JobSettings(
         whole(lookup, BZIP2_RANGE_BYTES, BZIP2_RANGE_BYTES_DEFAULT, 1),
         whole(lookup, BUFFER_BYTES, BUFFER_BYTES_DEFAULT, 0),
         whole(lookup, OPEN_COST_BYTES, OPEN_COST_BYTES_DEFAULT, 0),
-        whole(lookup, STALE_STAGING_SECONDS, STALE_STAGING_SECONDS_DEFAULT, 0));
+        whole(lookup, STALE_STAGING_SECONDS, STALE_STAGING_SECONDS_DEFAULT, 0),
+        (int) whole(lookup, READ_AHEAD, READ_AHEAD_DEFAULT, 0, READ_AHEAD_MAX),
+        whole(lookup, READ_AHEAD_BYTES, READ_AHEAD_BYTES_DEFAULT, 0));
   }
 
   /** What the pipeline needs of these. */
   public ParagraphPipeline.Sizes sizes() {
-    return new ParagraphPipeline.Sizes(rangeBytes, bzip2RangeBytes, bufferBytes, openCostBytes);
+    return new ParagraphPipeline.Sizes(
+        rangeBytes, bzip2RangeBytes, bufferBytes, openCostBytes, readAhead, readAheadBytes);
   }
 
   private static long whole(Function<String, String> lookup, String name, long dflt, long min) {
+    return whole(lookup, name, dflt, min, Long.MAX_VALUE);
+  }
+
+  private static long whole(
+      Function<String, String> lookup, String name, long dflt, long min, long max) {
     String value = lookup.apply(name);
     if (value == null) {
       return dflt;
@@ -102,6 +138,10 @@ public record JobSettings(
     if (n < min) {
       throw new IllegalArgumentException(
           "Cannot use " + name + " '" + value + "': expected a whole number of at least " + min);
+    }
+    if (n > max) {
+      throw new IllegalArgumentException(
+          "Cannot use " + name + " '" + value + "': expected a whole number of at most " + max);
     }
     return n;
   }

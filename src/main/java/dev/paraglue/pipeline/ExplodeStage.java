@@ -1,6 +1,7 @@
 package dev.paraglue.pipeline;
 
 import dev.paraglue.fault.Failpoint;
+import dev.paraglue.source.PrefetchedObject;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.DocumentDigest;
 import dev.paraglue.text.Paragraph;
@@ -49,7 +50,9 @@ public final class ExplodeStage {
       CollectionAccumulator<DocumentSummary> found,
       StagedOutput output,
       long maxParagraphBytes,
-      long bufferBytes)
+      long bufferBytes,
+      int readAhead,
+      long readAheadBytes)
       implements Serializable {}
 
   /**
@@ -113,9 +116,12 @@ public final class ExplodeStage {
   /** One paragraph of a unit, with its document-global index and line number. */
   record Emitted(SourceDocument doc, Paragraph paragraph, int index, long lineNumber) {}
 
-  /** Iterates the paragraphs of a partition's units, one open unit at a time. */
+  /**
+   * Iterates the paragraphs of a partition's units, one open unit at a time, small objects' bytes
+   * read ahead ({@link Prefetcher}).
+   */
   static final class Exploder implements Iterator<Emitted> {
-    private final Iterator<SourceDocument> docs;
+    private final Prefetcher docs;
     private final HadoopConf conf;
     private final Map<String, DocumentSummary> expected;
     private final CollectionAccumulator<DocumentSummary> found;
@@ -123,6 +129,7 @@ public final class ExplodeStage {
     private final long maxParagraphBytes;
     private final long bufferBytes;
     private SourceDocument doc;
+    private PrefetchedObject fetched;
     private DocumentSummary promised;
 
     /** True when the unit validated itself here (no pass-1 summary): its summary is reported. */
@@ -139,8 +146,13 @@ public final class ExplodeStage {
     private Emitted next;
 
     Exploder(Iterator<SourceDocument> docs, Context context) {
-      this.docs = docs;
       this.conf = context.conf().value();
+      this.docs =
+          new Prefetcher(
+              docs,
+              context.readAhead(),
+              context.readAheadBytes(),
+              d -> PrefetchedObject.fetch(d.getUri(), d.getSize(), conf.get()));
       this.expected = context.expected().value();
       this.found = context.found();
       this.output = context.output();
@@ -158,6 +170,7 @@ public final class ExplodeStage {
         while (next == null) {
           if (reader == null && held == null) {
             if (!docs.hasNext()) {
+              docs.close();
               return false;
             }
             open(docs.next());
@@ -197,6 +210,15 @@ public final class ExplodeStage {
     }
 
     /** Opens a unit for emitting; a whole document that turns out rejected is only reported. */
+    private void open(Prefetcher.Unit next) throws IOException {
+      try (PrefetchedObject read = next.fetched()) {
+        fetched = read;
+        open(next.doc());
+      } finally {
+        fetched = null;
+      }
+    }
+
     private void open(SourceDocument unit) throws IOException {
       doc = unit;
       promised = expected.get(ReadUnits.key(unit));
@@ -227,7 +249,7 @@ public final class ExplodeStage {
      */
     private boolean validateHere() {
       Holder holder = new Holder(bufferBytes);
-      promised = ReadUnits.readThrough(doc, conf.get(), maxParagraphBytes, holder::offer);
+      promised = ReadUnits.readThrough(doc, fetched, conf.get(), maxParagraphBytes, holder::offer);
       if (!promised.ok()) {
         found.add(promised);
         return false;
@@ -308,6 +330,7 @@ public final class ExplodeStage {
     }
 
     private void closeQuietly() {
+      docs.close();
       closeReader();
       if (out != null) {
         // A unit left half-written must not be published: abort where the store can.

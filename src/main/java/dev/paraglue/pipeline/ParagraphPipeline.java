@@ -39,7 +39,12 @@ public final class ParagraphPipeline implements AutoCloseable {
    * task may hold to read a whole document once, and what opening one object costs when packing.
    */
   public record Sizes(
-      long rangeBytes, long bzip2RangeBytes, long bufferBytes, long openCostBytes) {}
+      long rangeBytes,
+      long bzip2RangeBytes,
+      long bufferBytes,
+      long openCostBytes,
+      int readAhead,
+      long readAheadBytes) {}
 
   private final SparkSession spark;
   private final JavaSparkContext jsc;
@@ -49,6 +54,8 @@ public final class ParagraphPipeline implements AutoCloseable {
   private final long bzip2RangeBytes;
   private final long openCostBytes;
   private final long bufferBytes;
+  private final int readAhead;
+  private final long readAheadBytes;
   private final CollectionAccumulator<DocumentSummary> found;
   private final Map<String, DocumentSummary> unitSummaries = new HashMap<>();
   private final Map<String, DocumentSummary> rangedSummaries = new HashMap<>();
@@ -65,6 +72,8 @@ public final class ParagraphPipeline implements AutoCloseable {
     this.bzip2RangeBytes = Math.max(1, sizes.bzip2RangeBytes());
     this.openCostBytes = sizes.openCostBytes();
     this.bufferBytes = sizes.bufferBytes();
+    this.readAhead = sizes.readAhead();
+    this.readAheadBytes = sizes.readAheadBytes();
     this.found = spark.sparkContext().collectionAccumulator("paraglue documents found");
   }
 
@@ -252,7 +261,8 @@ public final class ParagraphPipeline implements AutoCloseable {
     if (expected == null) {
       expected = jsc.broadcast(unitSummaries);
     }
-    return new ExplodeStage.Context(conf, expected, found, output, maxParagraphBytes, bufferBytes);
+    return new ExplodeStage.Context(
+        conf, expected, found, output, maxParagraphBytes, bufferBytes, readAhead, readAheadBytes);
   }
 
   /**

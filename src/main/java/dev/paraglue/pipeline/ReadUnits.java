@@ -3,6 +3,7 @@ package dev.paraglue.pipeline;
 import dev.paraglue.fault.Failpoint;
 import dev.paraglue.source.Bzip2Blocks;
 import dev.paraglue.source.DocumentInput;
+import dev.paraglue.source.PrefetchedObject;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphReader;
@@ -40,13 +41,22 @@ final class ReadUnits {
 
   static Opened open(SourceDocument doc, Configuration conf, long maxParagraphBytes)
       throws IOException {
+    return open(doc, null, conf, maxParagraphBytes);
+  }
+
+  /**
+   * Opens a unit; a whole document whose stored bytes were read ahead ({@code fetched}, else null)
+   * is read from them, exactly as from the store.
+   */
+  static Opened open(
+      SourceDocument doc, PrefetchedObject fetched, Configuration conf, long maxParagraphBytes)
+      throws IOException {
     if (!doc.ranged()) {
-      return new Opened(
-          ParagraphReader.decoding(
-              DocumentInput.open(doc.getUri(), doc.getSize(), conf),
-              doc.getEncoding(),
-              maxParagraphBytes),
-          null);
+      InputStream text =
+          fetched == null
+              ? DocumentInput.open(doc.getUri(), doc.getSize(), conf)
+              : DocumentInput.decompressed(doc.getUri(), fetched.stored(), conf);
+      return new Opened(ParagraphReader.decoding(text, doc.getEncoding(), maxParagraphBytes), null);
     }
     if (doc.bzip2Range()) {
       return openBzip2Range(doc, conf, maxParagraphBytes);
@@ -86,9 +96,19 @@ final class ReadUnits {
    */
   static DocumentSummary readThrough(
       SourceDocument doc, Configuration conf, long maxParagraphBytes, Consumer<Paragraph> each) {
+    return readThrough(doc, null, conf, maxParagraphBytes, each);
+  }
+
+  /** {@link #readThrough}, from the unit's bytes read ahead when {@code fetched} is not null. */
+  static DocumentSummary readThrough(
+      SourceDocument doc,
+      PrefetchedObject fetched,
+      Configuration conf,
+      long maxParagraphBytes,
+      Consumer<Paragraph> each) {
     Opened unit;
     try {
-      unit = open(doc, conf, maxParagraphBytes);
+      unit = open(doc, fetched, conf, maxParagraphBytes);
     } catch (IOException | RuntimeException e) {
       return unreadable(doc, e);
     }

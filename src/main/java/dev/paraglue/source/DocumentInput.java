@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
@@ -65,17 +64,28 @@ public final class DocumentInput {
       }
       return Bzip2Blocks.open(uri, 0, size, size, conf);
     }
+    return decompressed(uri, openStored(uri, conf), conf);
+  }
+
+  /** Opens an object's stored bytes (compressed or not) from its start. */
+  public static InputStream openStored(String uri, Configuration conf) throws IOException {
     Path path = new Path(uri);
-    InputStream raw;
     if (local(path)) {
-      raw = java.nio.file.Files.newInputStream(ObjectStores.localFile(path.toUri()));
-    } else {
-      FileSystem fs = path.getFileSystem(conf);
-      raw = fs.open(path);
+      return java.nio.file.Files.newInputStream(ObjectStores.localFile(path.toUri()));
     }
+    return path.getFileSystem(conf).open(path);
+  }
+
+  /**
+   * The text of a {@code .gz} object from its stored bytes {@code raw} (closed if that fails), or
+   * {@code raw} itself for an uncompressed one. Not for {@code .bz2}: see {@link #open}.
+   */
+  public static InputStream decompressed(String uri, InputStream raw, Configuration conf)
+      throws IOException {
     if (!compressed(uri)) {
       return raw;
     }
+    Path path = new Path(uri);
     CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
     if (codec == null) {
       raw.close();

@@ -17,11 +17,22 @@ class JobSettingsTest {
     assertThat(s)
         .isEqualTo(
             new JobSettings(
-                64L * 1024 * 1024, 16L * 1024 * 1024, 16L * 1024 * 1024, 64L * 1024, 86400));
+                64L * 1024 * 1024,
+                16L * 1024 * 1024,
+                16L * 1024 * 1024,
+                64L * 1024,
+                86400,
+                16,
+                32L * 1024 * 1024));
     assertThat(s.sizes())
         .isEqualTo(
             new ParagraphPipeline.Sizes(
-                64L * 1024 * 1024, 16L * 1024 * 1024, 16L * 1024 * 1024, 64L * 1024));
+                64L * 1024 * 1024,
+                16L * 1024 * 1024,
+                16L * 1024 * 1024,
+                64L * 1024,
+                16,
+                32L * 1024 * 1024));
   }
 
   @Test
@@ -33,9 +44,11 @@ class JobSettingsTest {
                     JobSettings.BZIP2_RANGE_BYTES, " 4096 ",
                     JobSettings.BUFFER_BYTES, "0",
                     JobSettings.OPEN_COST_BYTES, "1",
-                    JobSettings.STALE_STAGING_SECONDS, "0")
+                    JobSettings.STALE_STAGING_SECONDS, "0",
+                    JobSettings.READ_AHEAD, "0",
+                    JobSettings.READ_AHEAD_BYTES, "5")
                 ::get);
-    assertThat(s).isEqualTo(new JobSettings(2048, 4096, 0, 1, 0));
+    assertThat(s).isEqualTo(new JobSettings(2048, 4096, 0, 1, 0, 0, 5));
   }
 
   @Test
@@ -44,6 +57,13 @@ class JobSettingsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Cannot use spark.paraglue.rangeBytes '64m': expected a whole number of at least 1");
+  }
+
+  @Test
+  void from_aboveTheMostValue_namesTheSettingAndTheBound() {
+    assertThatThrownBy(() -> JobSettings.from(Map.of(JobSettings.READ_AHEAD, "257")::get))
+        .hasMessage(
+            "Cannot use spark.paraglue.readAhead '257': expected a whole number of at most 256");
   }
 
   @Test
@@ -67,7 +87,9 @@ class JobSettingsTest {
             JobSettings.BZIP2_RANGE_BYTES, defaults.bzip2RangeBytes(),
             JobSettings.BUFFER_BYTES, defaults.bufferBytes(),
             JobSettings.OPEN_COST_BYTES, defaults.openCostBytes(),
-            JobSettings.STALE_STAGING_SECONDS, defaults.staleStagingSeconds());
+            JobSettings.STALE_STAGING_SECONDS, defaults.staleStagingSeconds(),
+            JobSettings.READ_AHEAD, (long) defaults.readAhead(),
+            JobSettings.READ_AHEAD_BYTES, defaults.readAheadBytes());
     assertThat(expected).containsOnlyKeys(JobSettings.NAMES);
     expected.forEach(
         (name, dflt) ->

@@ -145,7 +145,9 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
                     found,
                     writer,
                     1024,
-                    bufferBytes),
+                    bufferBytes,
+                    4,
+                    1 << 20),
                 new RowSink(run))
             .collect());
   }

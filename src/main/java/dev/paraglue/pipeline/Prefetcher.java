@@ -132,7 +132,7 @@ final class Prefetcher implements Iterator<Prefetcher.Unit>, AutoCloseable {
           new ThreadPoolExecutor(
               depth,
               depth,
-              1,
+              30, // a slow store leaves threads idle between reads: keep them, close() ends them
               TimeUnit.SECONDS,
               new LinkedBlockingQueue<>(),
               r -> {

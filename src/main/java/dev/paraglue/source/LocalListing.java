@@ -3,8 +3,10 @@ package dev.paraglue.source;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -15,8 +17,9 @@ import org.apache.hadoop.fs.Path;
  * Lists a local folder with java.nio: one {@code stat} and one small status per file. Hadoop's
  * local file system makes each status with several system calls (size, time, access time) and
  * parses and normalises each path twice with regular expressions; over 200,000 files that was most
- * of a run's listing. Gives what Hadoop's {@code listStatus} gives, walked: links followed, the
- * checksum files Hadoop hides ({@code .name.crc}) left out, the job's own output walked around.
+ * of a run's listing. Gives what Hadoop's {@code listStatus} gives, walked: links followed, an
+ * entry gone since its folder was read (or a link to nothing) skipped, the checksum files Hadoop
+ * hides ({@code .name.crc}) left out, the job's own output walked around.
  */
 final class LocalListing {
   private LocalListing() {}
@@ -31,7 +34,14 @@ final class LocalListing {
           if (name.startsWith(".") && name.endsWith(".crc")) {
             continue;
           }
-          BasicFileAttributes attrs = Files.readAttributes(entry, BasicFileAttributes.class);
+          BasicFileAttributes attrs;
+          try {
+            attrs = Files.readAttributes(entry, BasicFileAttributes.class);
+          } catch (NoSuchFileException e) {
+            continue; // gone since the folder was read, or a link to nothing: as Hadoop skips it
+          } catch (AccessDeniedException e) {
+            throw new IOException(e.getFile() + ": permission denied", e);
+          }
           Path path = hadoopPath(entry);
           if (own.leaveOut(path, attrs.isDirectory()).isPresent()) {
             continue;

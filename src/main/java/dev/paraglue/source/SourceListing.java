@@ -68,9 +68,9 @@ final class SourceListing {
    * Every file below a directory but the job's own output. Object stores list a prefix flat in
    * pages ({@code listFiles}), except a prefix with some of our output below it: that one is listed
    * one level at a time (with a delimiter), so that our folders are walked around, never listed.
-   * Local folders are walked with java.nio ({@link LocalListing}). Elsewhere a walk of plain
-   * statuses avoids the block-location and permission lookups that make Hadoop's local recursive
-   * listing fork a process per file, and prunes our folders the same way.
+   * Local folders are walked with java.nio ({@link LocalListing}). Other file systems are walked
+   * one folder at a time with plain statuses (no block-location lookups), which prunes our folders
+   * the same way.
    */
   static List<FileStatus> listRecursively(FileSystem fs, Path dir, OwnOutput own)
       throws IOException {

@@ -88,6 +88,7 @@ class OwnOutputTest {
       Files.writeString(p, f, UTF_8);
     }
     Files.createSymbolicLink(dir.resolve("link.txt"), dir.resolve("a b.txt"));
+    Files.createSymbolicLink(dir.resolve("sub/dangling.txt"), dir.resolve("gone.txt"));
     FileSystem fs = FileSystem.getLocal(new Configuration());
     Path root = fs.makeQualified(new Path(dir.toUri()));
 

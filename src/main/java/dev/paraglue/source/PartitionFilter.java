@@ -92,9 +92,6 @@ final class PartitionFilter {
 
   /** Keeps the documents whose partition values pass the filter, evaluated by Spark SQL. */
   List<SourceDocument> apply(List<SourceDocument> docs) {
-    if (docs.isEmpty()) {
-      return docs;
-    }
     Map<List<String>, List<SourceDocument>> byValues = new LinkedHashMap<>();
     for (SourceDocument d : docs) {
       byValues.computeIfAbsent(d.getPartitionValues(), k -> new ArrayList<>()).add(d);

@@ -176,7 +176,7 @@ public final class LocalMain {
     if (!Files.isDirectory(abs)) {
       throw new IllegalArgumentException("Cannot register samples: " + abs + " is not a directory");
     }
-    if (isRegistered(partitionFolders(abs), registeredPartitions(spark))) {
+    if (isRegistered(partitionFolders(abs), registeredPartitions(spark, abs))) {
       return;
     }
     spark.sql("CREATE DATABASE IF NOT EXISTS paraglue");
@@ -235,19 +235,37 @@ public final class LocalMain {
     }
   }
 
-  /** The samples table's partitions as {@link #isRegistered} takes them. */
+  /**
+   * The samples table's partitions as {@link #isRegistered} takes them. A table registered at
+   * another folder (an earlier {@code PARAGLUE_SAMPLES} on this home) is refused: registering again
+   * would keep its old location and read the old samples.
+   */
   private static Optional<Map<String, Map<String, String>>> registeredPartitions(
-      SparkSession spark) {
+      SparkSession spark, Path samples) {
     ExternalCatalog catalog = spark.sharedState().externalCatalog();
     String[] name = SAMPLE_TABLE.split("\\.");
     if (!catalog.databaseExists(name[0]) || !catalog.tableExists(name[0], name[1])) {
       return Optional.empty();
     }
+    java.net.URI location = catalog.getTable(name[0], name[1]).location();
+    if (!"file".equals(location.getScheme())
+        || !Path.of(location).toAbsolutePath().normalize().equals(samples)) {
+      throw new IllegalArgumentException(
+          "Cannot register samples "
+              + samples
+              + ": "
+              + SAMPLE_TABLE
+              + " on this home is registered at "
+              + location
+              + " (use another PARAGLUE_HOME)");
+    }
     Map<String, Map<String, String>> partitions = new HashMap<>();
     for (CatalogTablePartition p :
         JavaConverters.seqAsJavaList(catalog.listPartitions(name[0], name[1], Option.empty()))) {
-      partitions.put(
-          "dt=" + p.spec().apply("dt"), JavaConverters.mapAsJavaMap(p.storage().properties()));
+      if (p.spec().contains("dt")) {
+        partitions.put(
+            "dt=" + p.spec().apply("dt"), JavaConverters.mapAsJavaMap(p.storage().properties()));
+      }
     }
     return Optional.of(partitions);
   }

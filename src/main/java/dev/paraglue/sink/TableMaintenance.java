@@ -145,6 +145,7 @@ public final class TableMaintenance {
    */
   private static RewriteDataFiles.Result compactDataFiles(SparkActions actions, Table t) {
     boolean sorted = Boolean.parseBoolean(t.properties().getOrDefault(SORTED_PROPERTY, "false"));
+    long dataFiles = dataFiles(t);
     RewriteDataFiles.Result data =
         actions
             .rewriteDataFiles(t)
@@ -163,11 +164,22 @@ public final class TableMaintenance {
             .option(RewriteDataFiles.PARTIAL_PROGRESS_ENABLED, "true")
             .execute();
     t.refresh();
-    if (!sorted && data.rewriteFailures().isEmpty()) {
+    // With partial progress a file group whose commit failed (a run's deletes committed meanwhile)
+    // is only logged, not in rewriteFailures(): sorted means every data file was rewritten.
+    if (!sorted
+        && data.rewriteFailures().isEmpty()
+        && data.rewrittenDataFilesCount() == dataFiles) {
       t.updateProperties().set(SORTED_PROPERTY, "true").commit();
       t.refresh();
     }
     return data;
+  }
+
+  /** The live data files of the table's current snapshot (0 without one). */
+  private static long dataFiles(Table t) {
+    return t.currentSnapshot() == null
+        ? 0
+        : Long.parseLong(t.currentSnapshot().summary().getOrDefault("total-data-files", "0"));
   }
 
   /** Compacts the delete files left and drops those that apply to nothing. */

@@ -9,6 +9,7 @@
 #                     [--steady-docs 1000,200000,1000000] [--steady-doc-bytes 2048]
 #                     [--tiny-docs 200000] [--tiny-size 468m]
 #                     [--naive true|false] [--s3lat-docs 20000]
+#                     [--maintain-docs 1000] [--maintain-runs 50]
 #
 # Scenarios many and big run, beside paraglue, one Java thread with paraglue's splitter, GNU awk and
 # the naive Spark job (--naive true, the default). --naive false leaves the naive job out: it takes
@@ -35,6 +36,11 @@
 # ratio (target: with the delay <= 1.5x without), and checks both outputs against the reference;
 # into DIR/s3lat.md.
 #
+# Scenario maintain (not run by default; issue 14) makes a table of --maintain-docs documents, runs
+# --maintain-runs small runs on it (each: 2 new documents, 1 changed, every fifth 1 removed; with
+# --remove_missing), then `jobs/paraglue maintain`; it records the paragraph table's data and
+# delete files and the hash of every row of both tables before and after; into DIR/maintain.md.
+#
 # Needs Java 17 and Maven; GNU awk (apt-get install gawk) for the awk column.
 set -euo pipefail
 
@@ -49,6 +55,8 @@ scenarios=many,double,big
 steady_docs=1000,200000,1000000
 steady_doc_bytes=2048
 tiny_docs=200000
+maintain_docs=1000
+maintain_runs=50
 tiny_size=468m
 naive=true
 work=$root/target/bench
@@ -64,11 +72,13 @@ while (($#)); do
     --steady-docs) steady_docs=$2; shift 2 ;;
     --steady-doc-bytes) steady_doc_bytes=$2; shift 2 ;;
     --tiny-docs) tiny_docs=$2; shift 2 ;;
+    --maintain-docs) maintain_docs=$2; shift 2 ;;
+    --maintain-runs) maintain_runs=$2; shift 2 ;;
     --tiny-size) tiny_size=$2; shift 2 ;;
     --naive) naive=$2; shift 2 ;;
     --s3lat-docs) s3lat_docs=$2; shift 2 ;;
     --out) work=$2; shift 2 ;;
-    -h | --help) sed -n '2,38p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,44p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -133,6 +143,8 @@ measure() {
   shift 4
   local timing=$work/time.$$
   local rc=0
+  # The previous tool's written pages go to disk first, not inside this tool's time.
+  sync
   /usr/bin/time -f "%e %M" -o "$timing" "$@" >"$log" 2>&1 || rc=$?
   local secs rss
   read -r secs rss < <(tail -n 1 "$timing")
@@ -424,6 +436,67 @@ s3lat() { # the scenario: rounds of straight/proxied runs, checks, s3lat.md
 }
 # --- end s3lat ---
 
+# --- scenario maintain (issue 14): many small runs, then maintain ---------------------------------
+# maintain_sql QUERY: the query's rows as JSON lines on the scenario's home.
+maintain_sql() {
+  PARAGLUE_HOME="$work/maintain/home" "$root/jobs/paraglue" sql --json "$1" 2>>"$work/maintain/sql.log"
+}
+
+# maintain_state LABEL: the paragraph table's files by kind and the hashes of every query's answer.
+maintain_state() {
+  local dir=$work/maintain
+  {
+    echo "$1 files: $(maintain_sql "SELECT content, count(*) AS files, sum(file_size_in_bytes) AS bytes
+      FROM bench.paragraphs.files GROUP BY content ORDER BY content" | tr '\n' ' ')"
+    echo "$1 snapshots: $(maintain_sql "SELECT count(*) AS n FROM bench.paragraphs.snapshots")"
+    echo "$1 paragraphs: $(maintain_sql "SELECT doc_id, paragraph_index, text FROM bench.paragraphs
+      ORDER BY doc_id, paragraph_index" | sha256sum | cut -c1-16) (hash of every row)"
+    echo "$1 documents: $(maintain_sql "SELECT * FROM bench.documents ORDER BY doc_id" |
+      sha256sum | cut -c1-16) (hash of every row)"
+  } | tee -a "$dir/state.txt" >&2
+}
+
+maintain_scenario() { # a first run, --maintain-runs small runs (2 new, 1 changed, every 5th 1 removed), maintain
+  local dir=$work/maintain base i f rc=0
+  base=$(corpus "$maintain_docs" "$((maintain_docs * steady_doc_bytes))")
+  rm -rf "$dir" && mkdir -p "$dir" && cp -r "$base" "$dir/live"
+  : >"$dir/state.txt"
+  PARAGLUE_HOME="$dir/home" "$root/jobs/paraglue" sql "CREATE DATABASE IF NOT EXISTS bench" >/dev/null 2>&1
+  mapfile -t files < <(cd "$dir/live" && find . -type f -name '*.txt' | sort)
+  for ((i = 0; i <= maintain_runs; i++)); do
+    if ((i > 0)); then
+      printf 'New document %s a.\n\nIts second paragraph.\n' "$i" >"$dir/live/new-$i-a.txt"
+      printf 'New document %s b.\n' "$i" >"$dir/live/new-$i-b.txt"
+      f=$dir/live/${files[$((i * 7 % ${#files[@]}))]}
+      printf '\nA paragraph added by run %s.\n' "$i" >>"$f"
+      if ((i % 5 == 0)); then rm -f "$dir/live/${files[$((i * 13 % ${#files[@]}))]}"; fi
+    fi
+    PARAGLUE_HOME="$dir/home" "$root/jobs/paraglue" run --source_paths "$dir/live" \
+      --output_path "$dir/out" --paragraph_table bench.paragraphs --documents_table bench.documents \
+      --remove_missing true >"$dir/run-$i.log" 2>&1 || rc=$?
+    if ((rc != 0)); then
+      echo "bench: maintain run $i failed (exit $rc): see $dir/run-$i.log" >&2
+      exit 1
+    fi
+  done
+  maintain_state before
+  /usr/bin/time -f "%e %U %S" -o "$dir/time-maintain" env PARAGLUE_HOME="$dir/home" \
+    "$root/jobs/paraglue" maintain --paragraph_table bench.paragraphs \
+    --documents_table bench.documents >"$dir/maintain.log" 2>&1
+  maintain_state after
+  echo "maintain: $(awk '{ printf "%s s wall, %.1f CPU-s", $1, $2 + $3 }' "$dir/time-maintain")" |
+    tee -a "$dir/state.txt" >&2
+  if [[ $(grep -c ' paragraphs: \| documents: ' "$dir/state.txt") == 4 ]] &&
+    diff <(sed -n 's/^before \(paragraphs\|documents\)/\1/p' "$dir/state.txt") \
+      <(sed -n 's/^after \(paragraphs\|documents\)/\1/p' "$dir/state.txt") >/dev/null; then
+    echo "every query's answer the same before and after maintain: yes" | tee -a "$dir/state.txt" >&2
+  else
+    echo "every query's answer the same before and after maintain: NO" | tee -a "$dir/state.txt" >&2
+  fi
+  cp "$dir/state.txt" "$work/maintain.md"
+}
+# --- end of scenario maintain ---------------------------------------------------------------------
+
 : >"$work/checks.tsv"
 IFS=, read -r -a wanted <<<"$scenarios"
 for s in "${wanted[@]}"; do
@@ -470,11 +543,12 @@ for s in "${wanted[@]}"; do
       steady_report
       ;;
     s3lat) s3lat ;;
+    maintain) maintain_scenario ;;
     *) echo "bench: unknown scenario $s" >&2; exit 2 ;;
   esac
 done
 if [[ ! -s $results ]]; then
-  echo "bench: steady/s3lat only: RESULTS.md left as it is; the tables are in $work/{steady,s3lat}.md" >&2
+  echo "bench: steady/s3lat/maintain only: RESULTS.md left as it is; the tables are in $work/{steady,s3lat,maintain}.md" >&2
   exit 0
 fi
 

@@ -3,6 +3,7 @@ package dev.paraglue.sink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -187,15 +188,13 @@ public final class TableDdl {
    */
   private void setWriteProperties(String table, Map<String, String> own) {
     Map<String, String> have = IcebergTables.load(spark, table).properties();
-    List<String> set =
-        Stream.concat(WRITE_PROPERTIES.entrySet().stream(), own.entrySet().stream())
-            .filter(e -> !e.getValue().equals(have.get(e.getKey())))
-            .map(e -> "'" + e.getKey() + "'='" + e.getValue() + "'")
-            .sorted()
-            .toList();
+    Map<String, String> set = new TreeMap<>();
+    Stream.concat(WRITE_PROPERTIES.entrySet().stream(), own.entrySet().stream())
+        .filter(e -> !e.getValue().equals(have.get(e.getKey())))
+        .forEach(e -> set.put(e.getKey(), e.getValue()));
     if (!set.isEmpty()) {
-      spark.sql("ALTER TABLE " + table + " SET TBLPROPERTIES (" + String.join(", ", set) + ")");
-      LOG.info("Set {} on {}", set, table);
+      spark.sql("ALTER TABLE " + table + " SET TBLPROPERTIES (" + sqlProperties(set) + ")");
+      LOG.info("Set [{}] on {}", sqlProperties(set), table);
     }
   }
 

@@ -1,8 +1,13 @@
 package dev.paraglue;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.INTERFACES;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -24,6 +29,29 @@ class ArchitectureTest {
   @Test
   void packages_haveNoCycles() {
     slices().matching("dev.paraglue.(**)").should().beFreeOfCycles().check(main);
+  }
+
+  /**
+   * The adapters implement the pipeline's ports ({@code ParagraphSink}, {@code StagedOutput}) and
+   * use nothing else of it: what the split found reaches the tables through the job, translated.
+   */
+  @Test
+  void sink_usesOnlyThePipelinesPortInterfaces() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.paraglue.sink..")
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage("dev.paraglue.pipeline..")
+                .and(not(INTERFACES))
+                .and(not(nestedInPort())))
+        .check(main);
+  }
+
+  private static DescribedPredicate<JavaClass> nestedInPort() {
+    return DescribedPredicate.describe(
+        "nested in an interface",
+        c -> c.getEnclosingClass().map(e -> e.isInterface()).orElse(false));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.paraglue.job;
 import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.sink.DocumentWriter;
 import dev.paraglue.sink.Ledger;
+import dev.paraglue.sink.LedgerOutcome;
 import dev.paraglue.sink.ResultSettings;
 import dev.paraglue.source.SourceDocument;
 import java.io.IOException;
@@ -43,7 +44,7 @@ final class RunOutcome {
 
   void rejected(SourceDocument d, DocumentSummary s, RunReport report) {
     rejected.add(d);
-    ledgerRows.add(Ledger.documentRow(d, s, null, runId, processedAt, settings));
+    ledgerRows.add(Ledger.documentRow(d, ledgerOutcome(s), null, runId, processedAt, settings));
     RunReport.Problem problem =
         new RunReport.Problem(
             d.getDocId(), d.getUri(), s.getReason(), s.getReasonOffset(), s.getReasonDetail());
@@ -58,7 +59,7 @@ final class RunOutcome {
   void removed(SourceDocument d) {
     removed.add(d);
     ledgerRows.add(
-        Ledger.documentRow(d, DocumentSummary.removed(), null, runId, processedAt, settings));
+        Ledger.documentRow(d, LedgerOutcome.removed(), null, runId, processedAt, settings));
   }
 
   /** Sorts a document that was read into accepted or rejected, and counts it. */
@@ -76,7 +77,19 @@ final class RunOutcome {
     report.count("bytes_out", report.count("bytes_out") + s.getOutputBytes());
     ledgerRows.add(
         Ledger.documentRow(
-            d, s, writer.publishedUri(d.getOutputKey()), runId, processedAt, settings));
+            d,
+            ledgerOutcome(s),
+            writer.publishedUri(d.getOutputKey()),
+            runId,
+            processedAt,
+            settings));
+  }
+
+  /** What the split found, in the documents table's terms. */
+  private static LedgerOutcome ledgerOutcome(DocumentSummary s) {
+    return s.ok()
+        ? LedgerOutcome.ok(s.getParagraphs(), s.getOutputBytes(), s.getChecksum())
+        : LedgerOutcome.rejected(s.getReason(), s.getReasonOffset(), s.getReasonDetail());
   }
 
   /**

@@ -18,9 +18,6 @@ public final class DocumentSummary implements Serializable {
   public static final String OK = "ok";
   public static final String REJECTED = "rejected";
 
-  /** A document whose source is gone: its rows and outputs were removed (--remove_missing). */
-  public static final String REMOVED = "removed";
-
   private String docId;
   private long indexBase;
   private long lineBase;
@@ -76,13 +73,6 @@ public final class DocumentSummary implements Serializable {
                 new Rejection(RejectReason.fromCode(reason), reasonOffset, reasonDetail),
                 bytesRead);
     return new RangeOutcome(outcome, lineFeeds);
-  }
-
-  /** The summary of a removed document: no paragraphs, no output. */
-  public static DocumentSummary removed() {
-    DocumentSummary s = new DocumentSummary();
-    s.status = REMOVED;
-    return s;
   }
 
   public static DocumentSummary rejected(Rejection rejection) {

@@ -3,7 +3,6 @@ package dev.paraglue.sink;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.paraglue.pipeline.DocumentSummary;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.SourceEncoding;
 import java.io.IOException;
@@ -53,7 +52,7 @@ public final class Ledger {
     return d.getUri().equals(entry.getString(1))
         && d.getSize() == entry.getLong(2)
         && entry.getTimestamp(3).getTime() == d.getModified()
-        && (DocumentSummary.OK.equals(status) || DocumentSummary.REJECTED.equals(status))
+        && (LedgerOutcome.OK.equals(status) || LedgerOutcome.REJECTED.equals(status))
         && settings.outputPath().equals(entry.getString(5))
         && settings.maxParagraphBytes() == entry.getLong(6)
         && settings.paragraphTable().equals(entry.getString(7))
@@ -71,7 +70,7 @@ public final class Ledger {
 
   /** True when a ledger entry records a rejection. */
   public static boolean wasRejected(Row entry) {
-    return DocumentSummary.REJECTED.equals(entry.getString(4));
+    return LedgerOutcome.REJECTED.equals(entry.getString(4));
   }
 
   /**
@@ -118,7 +117,7 @@ public final class Ledger {
     Dataset<Row> live =
         spark
             .table(table)
-            .where(col("status").isin(DocumentSummary.OK, DocumentSummary.REJECTED))
+            .where(col("status").isin(LedgerOutcome.OK, LedgerOutcome.REJECTED))
             .select("doc_id", "source_uri");
     Column under = lit(false);
     for (String p : prefixes) {
@@ -145,25 +144,25 @@ public final class Ledger {
   /** A documents table row, in {@link TableDdl#DOCUMENT_COLUMNS} order. */
   public static Row documentRow(
       SourceDocument d,
-      DocumentSummary s,
+      LedgerOutcome o,
       String outputUri,
       String runId,
       Timestamp processedAt,
       ResultSettings settings) {
-    boolean removed = DocumentSummary.REMOVED.equals(s.getStatus());
+    boolean removed = LedgerOutcome.REMOVED.equals(o.status());
     return RowFactory.create(
         d.getDocId(),
         d.getUri(),
         removed ? null : d.getSize(),
         removed ? null : new Timestamp(d.getModified()),
-        s.getStatus(),
-        s.getReason(),
-        s.getReasonOffset(),
-        s.getReasonDetail(),
-        s.getParagraphs(),
+        o.status(),
+        o.reason(),
+        o.reasonOffset(),
+        o.reasonDetail(),
+        o.paragraphs(),
         outputUri,
-        s.ok() ? s.getOutputBytes() : null,
-        s.ok() ? s.getChecksum() : null,
+        o.isOk() ? o.outputBytes() : null,
+        o.isOk() ? o.checksum() : null,
         runId,
         processedAt,
         settings.outputPath(),

@@ -397,9 +397,10 @@ s3lat_start() { # corpus -> S3Mock on $s3lat_port serving it, the proxy on $s3la
 }
 
 s3lat_proxy_stats() { # -> what the proxy counted since it was last asked
-  local line
-  echo >&"${proxy[1]}"
-  read -r line <&"${proxy[0]}"
+  local line=proxy-gone
+  if [[ -n ${proxy_PID:-} ]] && kill -0 "$proxy_PID" 2>/dev/null; then
+    { echo >&"${proxy[1]}" && read -r -t 10 line <&"${proxy[0]}"; } 2>/dev/null || line=proxy-gone
+  fi
   echo "$line"
 }
 
@@ -446,6 +447,7 @@ s3lat() { # the scenario: rounds of a straight run and proxied runs, each checke
   c=$(corpus "$s3lat_docs" "$((s3lat_docs * 2454))")
   s3lat_ref=$(reference "$c")
   : >"$work/s3lat.tsv"
+  trap '' PIPE # a proxy gone makes its row say so, not the harness stop without a word
   s3lat_start "$c"
   s3lat_ras=("")
   [[ -z $s3lat_read_ahead ]] || IFS=, read -r -a s3lat_ras <<<"$s3lat_read_ahead"

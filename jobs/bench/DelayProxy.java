@@ -4,7 +4,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback TCP proxy that adds a fixed delay before each response: on every connection, the first
@@ -15,9 +17,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>java jobs/bench/DelayProxy.java --listen PORT --to HOST:PORT [--delay-ms 20]</pre>
  *
- * Prints "ready PORT" once it accepts connections; runs until killed.
+ * Prints "ready PORT" once it accepts connections; runs until killed. Each line read on standard
+ * input is answered with what it counted since the last: {@code requests N connections C
+ * max-in-flight M} (a request is in flight from its first bytes to its response's first bytes;
+ * M is the most at once, how many requests the client really had waiting together).
  */
 public final class DelayProxy {
+  private static final AtomicInteger REQUESTS = new AtomicInteger();
+  private static final AtomicInteger CONNECTIONS = new AtomicInteger();
+  private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+  private static final AtomicInteger MAX_IN_FLIGHT = new AtomicInteger();
+
   public static void main(String[] args) throws IOException {
     int listen = 0;
     String to = null;
@@ -39,8 +49,10 @@ public final class DelayProxy {
     try (ServerSocket server = new ServerSocket(listen, 512, InetAddress.getLoopbackAddress())) {
       System.out.println("ready " + server.getLocalPort());
       System.out.flush();
+      start(DelayProxy::answerStats);
       while (true) {
         Socket client = server.accept();
+        CONNECTIONS.incrementAndGet();
         Socket upstream;
         try {
           upstream = new Socket(host, port);
@@ -54,6 +66,29 @@ public final class DelayProxy {
         start(() -> pump(client, upstream, requested, -1));
         start(() -> pump(upstream, client, requested, delay));
       }
+    }
+  }
+
+  /** Answers each line of standard input with the counts since the last, then resets them. */
+  private static void answerStats() {
+    try {
+      InputStream in = System.in;
+      for (int c = in.read(); c >= 0; c = in.read()) {
+        if (c != '\n') {
+          continue;
+        }
+        String stats =
+            "requests "
+                + REQUESTS.getAndSet(0)
+                + " connections "
+                + CONNECTIONS.getAndSet(0)
+                + " max-in-flight "
+                + MAX_IN_FLIGHT.getAndSet(IN_FLIGHT.get());
+        System.out.write((stats + "\n").getBytes(StandardCharsets.UTF_8));
+        System.out.flush();
+      }
+    } catch (IOException e) {
+      // standard input closed: no one asks any more
     }
   }
 
@@ -75,21 +110,32 @@ public final class DelayProxy {
       OutputStream out = to.getOutputStream();
       for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
         if (delayMs < 0) {
+          // marked before it goes out, so that its response cannot come back unmarked
+          if (!requested.getAndSet(true)) {
+            REQUESTS.incrementAndGet();
+            MAX_IN_FLIGHT.accumulateAndGet(IN_FLIGHT.incrementAndGet(), Math::max);
+          }
           out.write(buf, 0, n);
           out.flush();
-          requested.set(true);
           continue;
         }
-        if (requested.getAndSet(false)) {
+        boolean first = requested.getAndSet(false);
+        if (first) {
           Thread.sleep(delayMs);
         }
         out.write(buf, 0, n);
         out.flush();
+        if (first) {
+          IN_FLIGHT.decrementAndGet();
+        }
       }
     } catch (IOException e) {
       // one side closed: closing both ends the other pump
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (delayMs >= 0 && requested.getAndSet(false)) {
+      IN_FLIGHT.decrementAndGet(); // closed before its response
     }
   }
 }

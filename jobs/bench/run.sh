@@ -8,7 +8,8 @@
 #                     [--scenarios many,double,big] [--bzip2-size 512m] [--out DIR]
 #                     [--steady-docs 1000,200000,1000000] [--steady-doc-bytes 2048]
 #                     [--tiny-docs 200000] [--tiny-size 468m]
-#                     [--naive true|false] [--s3lat-docs 20000]
+#                     [--naive true|false] [--s3lat-docs 20000] [--s3lat-buckets 100]
+#                     [--s3lat-read-ahead ,0,64]
 #                     [--maintain-docs 1000] [--maintain-runs 50]
 #
 # Scenarios many and big run, beside paraglue, one Java thread with paraglue's splitter, GNU awk and
@@ -30,12 +31,15 @@
 # (row samples-first), then one sample changed and run again (row samples, the target), then run
 # unchanged (row samples-unchanged); each run's summary must show what changed.
 #
-# Scenario s3lat (not run by default; issue 17) puts --s3lat-docs small documents (2 KiB each) on
-# S3Mock on loopback and runs paraglue over s3:// twice per round: straight to S3Mock, and through
-# DelayProxy.java, which adds 20 ms before each response. It reports both times, CPU, and their
-# ratio (target: with the delay <= 1.5x without), and checks both outputs against the reference;
-# into DIR/s3lat.md.
-#
+# Scenario s3lat (not run by default; issue 17) writes --s3lat-docs small documents (~2.4 KB each,
+# like tiny) into S3Mock's on-disk store once (S3MockStore.java; kept in DIR/s3lat/ as the corpus),
+# spread over --s3lat-buckets buckets (100), starts S3Mock on loopback on it and runs paraglue over
+# s3:// per round: straight to S3Mock, then through DelayProxy.java, which adds 20 ms before each
+# response, once per entry of --s3lat-read-ahead (a comma list of spark.paraglue.readAhead values;
+# an empty entry is the default; e.g. ",0,64"; by default one run at the default). Each run's
+# documents are checked against the reference; the proxy counts requests and the most in flight.
+# Into DIR/s3lat.md (RESULTS.md is left as it is).
+
 # Scenario maintain (not run by default; issue 14) makes a table of --maintain-docs documents, runs
 # --maintain-runs small runs on it (each: 2 new documents, 1 changed, every fifth 1 removed; with
 # --remove_missing), then `jobs/paraglue maintain`; it records the paragraph table's data and
@@ -61,6 +65,8 @@ tiny_size=468m
 naive=true
 work=$root/target/bench
 s3lat_docs=20000
+s3lat_buckets=100
+s3lat_read_ahead=""
 while (($#)); do
   case $1 in
     --size) size=$2; shift 2 ;;
@@ -77,8 +83,10 @@ while (($#)); do
     --tiny-size) tiny_size=$2; shift 2 ;;
     --naive) naive=$2; shift 2 ;;
     --s3lat-docs) s3lat_docs=$2; shift 2 ;;
+    --s3lat-buckets) s3lat_buckets=$2; shift 2 ;;
+    --s3lat-read-ahead) s3lat_read_ahead=$2; shift 2 ;;
     --out) work=$2; shift 2 ;;
-    -h | --help) sed -n '2,44p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,47p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -353,30 +361,34 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-s3lat_start() { # corpus -> S3Mock on $s3lat_port holding it under s3://bench/s3lat/, the proxy on $s3lat_proxy
-  local dir=$work/s3lat jar i line
+# The corpus goes straight into S3Mock's on-disk store, written once and kept (S3MockStore.java says
+# why not through S3Mock's API), spread over --s3lat-buckets buckets: S3Mock parses a bucket's whole
+# key list on every request, so a bucket of 20,000 keys would make S3Mock itself the slow part.
+s3lat_start() { # corpus -> S3Mock on $s3lat_port serving it, the proxy on $s3lat_proxy, $s3lat_roots
+  local dir=$work/s3lat jar i line store
   jar=$(find "$root/target/s3mock" ~/.m2/repository/com/adobe/testing/s3mock -name 's3mock-*-exec.jar' \
     2>/dev/null | head -n 1 || true)
   if [[ -z $jar ]]; then
     echo "bench: Cannot run s3lat: no S3Mock exec jar in target/s3mock or ~/.m2 (run mvn verify once)" >&2
     exit 2
   fi
-  mkdir -p "$dir/store"
+  store=$dir/store-$(basename "$1")-$s3lat_buckets
+  if [[ ! -f $store.done ]]; then
+    rm -rf "$store"
+    java -Xmx1g "$bench/S3MockStore.java" "$store" "$1" "$s3lat_buckets" >/dev/null
+    touch "$store.done"
+  fi
+  s3lat_roots=$(cd "$store" && ls -d s3lat-* | sed 's|^|s3://|; s|$|/|' | paste -sd, -)
   s3lat_port=$(free_port)
-  java -Xmx512m -jar "$jar" --http.port="$s3lat_port" --server.port=0 --server.address=127.0.0.1 \
-    --com.adobe.testing.s3mock.store.initial-buckets=bench \
-    --com.adobe.testing.s3mock.store.root="$dir/store" \
+  java -Xmx1g -jar "$jar" --http.port="$s3lat_port" --server.port=0 --server.address=127.0.0.1 \
+    --com.adobe.testing.s3mock.store.root="$store" \
     --com.adobe.testing.s3mock.store.retain-files-on-exit=true \
     --logging.level.root=WARN >"$dir/s3mock.log" 2>&1 &
   s3lat_pids+=($!)
-  for ((i = 0; i < 300; i++)); do
-    curl -sf -o /dev/null "http://127.0.0.1:$s3lat_port/bench?max-keys=1" && break
+  for ((i = 0; i < 1500; i++)); do
+    curl -sf -o /dev/null "http://127.0.0.1:$s3lat_port/s3lat-000?max-keys=1" && break
     sleep 0.2
   done
-  if [[ ! -f $dir/uploaded-$(basename "$1") ]]; then
-    java -cp "$(cat "$classpath_file")" "$bench/S3Put.java" "http://127.0.0.1:$s3lat_port" bench s3lat/ "$1" >&2
-    touch "$dir/uploaded-$(basename "$1")"
-  fi
   coproc proxy { exec java -Xmx256m "$bench/DelayProxy.java" --listen 0 \
     --to "127.0.0.1:$s3lat_port" --delay-ms 20; }
   s3lat_pids+=("$proxy_PID")
@@ -384,21 +396,45 @@ s3lat_start() { # corpus -> S3Mock on $s3lat_port holding it under s3://bench/s3
   s3lat_proxy=${line#ready }
 }
 
-s3lat_run() { # label port: one timed run over s3://bench/s3lat/; a row in s3lat.tsv
-  local label=$1 home=$work/home-s3lat-$1 out=$work/out-s3lat-$1 rc=0 secs user sys cpu
+s3lat_proxy_stats() { # -> what the proxy counted since it was last asked
+  local line=proxy-gone
+  if [[ -n ${proxy_PID:-} ]] && kill -0 "$proxy_PID" 2>/dev/null; then
+    { echo >&"${proxy[1]}" && read -r -t 10 line <&"${proxy[0]}"; } 2>/dev/null || line=proxy-gone
+  fi
+  echo "$line"
+}
+
+s3lat_stage() { # report key stage -> the stage's seconds
+  tr -d ' \n' <"$1" | grep -oE "\"$2\":\\{[^}]*\\}" | grep -oE "\"$3\":[0-9]+" | grep -oE '[0-9]+$' |
+    awk '{ printf "%.1f", $1 / 1000 }'
+}
+
+s3lat_run() { # label port [readAhead]: one timed run over every bucket; a row in s3lat.tsv
+  local label=$1 home=$work/home-s3lat-$1 out=$work/out-s3lat-$1 rc=0 secs user sys cpu report load
+  local stats=- same
   rm -rf "$home" "$out"
   PARAGLUE_HOME="$home" "$root/jobs/paraglue" sql "CREATE DATABASE IF NOT EXISTS bench" >/dev/null 2>&1
+  [[ $2 == "$s3lat_proxy" ]] && s3lat_proxy_stats >/dev/null
+  sync
+  load=$(cut -d' ' -f1 /proc/loadavg)
   /usr/bin/time -f "%e %U %S" -o "$work/time-s3lat" \
     env PARAGLUE_HOME="$home" PARAGLUE_S3_ENDPOINT="http://127.0.0.1:$2" AWS_ACCESS_KEY_ID=bench \
-    AWS_SECRET_ACCESS_KEY=bench "$root/jobs/paraglue" run --source_paths s3://bench/s3lat/ \
+    AWS_SECRET_ACCESS_KEY=bench ${3:+JAVA_TOOL_OPTIONS=-Dspark.paraglue.readAhead=$3} \
+    "$root/jobs/paraglue" run --source_paths "$s3lat_roots" \
     --output_path "$out" --paragraph_table bench.paragraphs --documents_table bench.documents \
     >"$work/paraglue-s3lat-$label.log" 2>&1 || rc=$?
+  [[ $2 == "$s3lat_proxy" ]] && stats=$(s3lat_proxy_stats)
   read -r secs user sys < <(tail -n 1 "$work/time-s3lat")
-  cpu=$(tr -d ' \n' <"$(ls -t "$out"/_runs/*.json | head -n 1)" |
-    grep -oE '"stage_process_cpu_millis":\{[^}]*\}' | grep -oE '[0-9]+' | awk '{ t += $1 } END { print t / 1000 }')
-  printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$secs" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" \
-    "$cpu" "$rc" >>"$work/s3lat.tsv"
-  echo "bench: s3lat $label ${secs}s wall, $user+$sys s CPU, stages ${cpu}s CPU, exit $rc" >&2
+  report=$(ls -t "$out"/_runs/*.json 2>/dev/null | head -n 1)
+  cpu=$(tr -d ' \n' <"$report" | grep -oE '"stage_process_cpu_millis":\{[^}]*\}' | grep -oE '[0-9]+' |
+    awk '{ t += $1 } END { print t / 1000 }')
+  same=$(diff -r -q "$s3lat_ref" "$out/documents" >/dev/null 2>&1 && echo yes || echo NO)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$secs" \
+    "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$cpu" \
+    "$(s3lat_stage "$report" stage_millis resolve)" "$(s3lat_stage "$report" stage_millis read_explode_commit)" \
+    "$load" "$stats" "$same" "$rc" "${3:-default}" >>"$work/s3lat.tsv"
+  echo "bench: s3lat $label ${secs}s wall, $user+$sys s CPU, stages ${cpu}s CPU, load $load," \
+    "proxy: $stats, identical: $same, exit $rc" >&2
 }
 
 s3lat_median() { # label -> the median wall seconds of its runs
@@ -406,31 +442,45 @@ s3lat_median() { # label -> the median wall seconds of its runs
     awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-s3lat() { # the scenario: rounds of straight/proxied runs, checks, s3lat.md
-  local c ref i d l
-  c=$(corpus "$s3lat_docs" "$((s3lat_docs * 2048))")
-  ref=$(reference "$c")
+s3lat() { # the scenario: rounds of a straight run and proxied runs, each checked; s3lat.md
+  local c i d l ra label labels=()
+  c=$(corpus "$s3lat_docs" "$((s3lat_docs * 2454))")
+  s3lat_ref=$(reference "$c")
   : >"$work/s3lat.tsv"
+  trap '' PIPE # a proxy gone makes its row say so, not the harness stop without a word
   s3lat_start "$c"
+  s3lat_ras=("")
+  [[ -z $s3lat_read_ahead ]] || IFS=, read -r -a s3lat_ras <<<"$s3lat_read_ahead"
   for ((i = 1; i <= repeat; i++)); do
     echo "bench: s3lat round $i of $repeat" >&2
-    s3lat_run direct "$s3lat_port"
-    s3lat_run delayed "$s3lat_proxy"
+    # The first run after S3Mock starts meets it cold (its JIT, the page cache): direct leads odd
+    # rounds and follows the delayed runs in even ones, so --repeat 2 or more balances that.
+    ((i % 2 == 0)) || s3lat_run direct "$s3lat_port"
+    for ra in "${s3lat_ras[@]}"; do
+      label=delayed${ra:+-ra$ra}
+      ((i > 1)) || labels+=("$label")
+      s3lat_run "$label" "$s3lat_proxy" "$ra"
+    done
+    ((i % 2 == 1)) || s3lat_run direct "$s3lat_port"
   done
   s3lat_stop
   {
-    echo "$s3lat_docs documents of 2 KiB on S3Mock; delayed: through DelayProxy, 20 ms before each response"
+    echo "$s3lat_docs documents of ~2.4 KB (like tiny) in $s3lat_buckets buckets on S3Mock; direct: to"
+    echo "S3Mock; delayed: through DelayProxy, 20 ms before each response (raN: spark.paraglue.readAhead=N,"
+    echo "else its default). Command: $command_line, on $(git -C "$root" rev-parse --short HEAD)."
+    echo "Load: the 1-minute load average just before each run (2 cores)."
     echo
-    echo "| run | wall s | CPU s (user+sys) | stages' CPU s | exit |"
-    echo "|---|---|---|---|---|"
-    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$work/s3lat.tsv"
+    echo "| run | wall s | CPU s (user+sys) | stages' CPU s | resolve wall s | read_explode_commit wall s | load | proxy | identical | exit | readAhead |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$work/s3lat.tsv"
     echo
-    d=$(s3lat_median direct) l=$(s3lat_median delayed)
-    echo "medians: direct $d s, delayed $l s: $(awk -v d="$d" -v l="$l" 'BEGIN { printf "%.2f", l / d }')× (target ≤ 1.5×)"
-    echo
-    echo "documents identical to the reference: direct $(diff -r -q "$ref" "$work/out-s3lat-direct/documents" \
-      >/dev/null && echo yes || echo NO), delayed $(diff -r -q "$ref" "$work/out-s3lat-delayed/documents" \
-      >/dev/null && echo yes || echo NO)"
+    d=$(s3lat_median direct)
+    for label in "${labels[@]}"; do
+      l=$(s3lat_median "$label")
+      echo "- medians: direct $d s, $label $l s: $(awk -v d="$d" -v l="$l" 'BEGIN { printf "%.2f", l / d }')×" \
+        "(target ≤ 1.5×)"
+    done
   } >"$work/s3lat.md"
   cat "$work/s3lat.md" >&2
 }

@@ -1,5 +1,6 @@
 package dev.paraglue.local;
 
+import dev.paraglue.job.JobSettings;
 import dev.paraglue.sink.EmbeddedMetastore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,13 @@ public final class LocalCatalog {
             .config("spark.hadoop.fs.s3a.retry.limit", "3")
             .config("spark.hadoop.fs.s3a.retry.interval", "200ms")
             .config("spark.hadoop.fs.s3a.connection.establish.timeout", "5000")
-            .config("spark.hadoop.fs.s3a.connection.timeout", "20000");
+            .config("spark.hadoop.fs.s3a.connection.timeout", "20000")
+            // Every read ahead holds a connection; past the pool (96) a read waits for one at most
+            // the establish timeout above. Connections are opened only as needed.
+            .config(
+                "spark.hadoop.fs.s3a.connection.maximum",
+                Integer.toString(
+                    Runtime.getRuntime().availableProcessors() * JobSettings.READ_AHEAD_MAX + 32));
     if (endpoint == null || endpoint.isBlank()) {
       return b;
     }

@@ -22,7 +22,7 @@ class JobSettingsTest {
                 16L * 1024 * 1024,
                 64L * 1024,
                 86400,
-                16,
+                64,
                 32L * 1024 * 1024));
     assertThat(s.sizes())
         .isEqualTo(
@@ -31,7 +31,7 @@ class JobSettingsTest {
                 16L * 1024 * 1024,
                 16L * 1024 * 1024,
                 64L * 1024,
-                16,
+                64,
                 32L * 1024 * 1024));
   }
 

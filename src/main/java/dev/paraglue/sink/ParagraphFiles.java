@@ -21,7 +21,7 @@ import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PropertyUtil;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -30,9 +30,10 @@ import org.apache.spark.unsafe.types.UTF8String;
  * Writes the paragraph table's data files from the tasks: Iceberg's Parquet writer (the one
  * Iceberg's Spark writes use) fed Spark internal rows made straight from the splitter's paragraphs,
  * with no external Row, encoder or cast between them. The text is passed as the UTF-8 bytes the
- * splitter validated. A task writes one partition's files after another (its units come ordered by
- * partition values), rolling at the table's target file size; the driver commits the files ({@link
- * RowCommits#replaceRows}).
+ * splitter validated. Each task reuses one row with a typed slot per column ({@link
+ * SpecificInternalRow}), so the numbers of every paragraph are not boxed on the way in. A task
+ * writes one partition's files after another (its units come ordered by partition values), rolling
+ * at the table's target file size; the driver commits the files ({@link RowCommits#replaceRows}).
  *
  * <p>Partition values arrive as the strings of the source's layout and are cast on the driver, by
  * Spark, to the table's column types ({@link IcebergTables#paragraphFiles}).
@@ -162,7 +163,7 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
   /** One task attempt's files. */
   private final class TaskWriter implements ParagraphSink.Writer<DataFile> {
     private final ClusteredDataWriter<InternalRow> files;
-    private final GenericInternalRow row;
+    private final SpecificInternalRow row;
     private final PartitionSpec spec = table.spec();
     private final PartitionKey key;
     private final Object[] keySource;
@@ -175,7 +176,7 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
               DataFiles.names(table, partitionId, taskAttemptId, operationId),
               table.io(),
               targetFileBytes);
-      row = new GenericInternalRow(sparkType.size());
+      row = new SpecificInternalRow(sparkType);
       row.update(ownAt[RUN_ID], UTF8String.fromString(runId));
       key = spec.isUnpartitioned() ? null : new PartitionKey(spec, table.schema());
       keySource = new Object[sparkType.size()];

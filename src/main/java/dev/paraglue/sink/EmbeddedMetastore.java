@@ -1,5 +1,10 @@
 package dev.paraglue.sink;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -9,6 +14,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hive.conf.HiveConf;
 import org.apache.hadoop.hive.metastore.txn.TxnDbUtil;
@@ -109,6 +115,7 @@ public final class EmbeddedMetastore {
     if (!PREPARED.add(jdbcUrl)) {
       return;
     }
+    setAsideUnfinished(jdbcUrl);
     boolean hasLockTables;
     try (Connection c = DriverManager.getConnection(jdbcUrl)) {
       hasLockTables = hasTable(c, "HIVE_LOCKS");
@@ -127,6 +134,56 @@ public final class EmbeddedMetastore {
         throw e;
       }
     }
+  }
+
+  /**
+   * A process killed while Derby created the database leaves its folder without {@code
+   * service.properties}, which Derby writes once the database exists; Derby then refuses to create
+   * it again ("Directory ... already exists") and every later run would fail. Such a folder never
+   * held a usable database: it is moved aside (kept, not deleted) so that this run creates it anew.
+   */
+  static void setAsideUnfinished(String jdbcUrl) {
+    Optional<Path> folder = databaseFolder(jdbcUrl);
+    if (folder.isEmpty()
+        || !Files.isDirectory(folder.get())
+        || Files.exists(folder.get().resolve("service.properties"))) {
+      return;
+    }
+    Path aside =
+        folder
+            .get()
+            .resolveSibling(folder.get().getFileName() + ".unfinished-" + UUID.randomUUID());
+    try {
+      Files.move(folder.get(), aside);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot set aside the unfinished local metastore at " + folder.get() + ": " + e, e);
+    }
+    LOG.warn(
+        "The local metastore at {} was left unfinished by a process killed while creating it: moved"
+            + " to {}, and created anew",
+        folder.get(),
+        aside);
+  }
+
+  /**
+   * The folder of an embedded Derby database: the URL's {@code databaseName} attribute, or the name
+   * after {@code jdbc:derby:}, resolved against {@code derby.system.home} (or the working
+   * directory) when relative. Empty for an in-memory or unnamed database.
+   */
+  static Optional<Path> databaseFolder(String jdbcUrl) {
+    String rest = jdbcUrl.substring("jdbc:derby:".length());
+    String name = rest.split(";", -1)[0];
+    for (String attribute : rest.split(";")) {
+      if (attribute.startsWith("databaseName=")) {
+        name = attribute.substring("databaseName=".length());
+      }
+    }
+    if (name.isEmpty() || name.startsWith("memory:") || name.contains(":")) {
+      return Optional.empty();
+    }
+    Path home = Paths.get(System.getProperty("derby.system.home", ""));
+    return Optional.of(home.resolve(name).toAbsolutePath());
   }
 
   private static String openFailure(String jdbcUrl, SQLException e) {

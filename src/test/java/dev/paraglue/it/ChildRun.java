@@ -34,7 +34,8 @@ public final class ChildRun {
   /**
    * The start of a command that runs a class of this build in a new JVM: java, the Java 17 flags
    * Spark needs ({@code conf/spark-java17.properties}), {@link #SHORT_LIVED_JVM} and the test class
-   * path. Options and the class follow.
+   * path, with the test classes' jar in place of their folder when it is up to date (see {@link
+   * ClassDataArchive}). Options and the class follow.
    */
   static List<String> java() throws IOException {
     java.util.Properties p = new java.util.Properties();
@@ -46,8 +47,38 @@ public final class ChildRun {
     cmd.addAll(Arrays.asList(p.getProperty("spark.java17.flags").split(" ")));
     cmd.addAll(SHORT_LIVED_JVM);
     cmd.add("-cp");
-    cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    String classPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> entries = new ArrayList<>();
+    for (String e : classPath.split(java.io.File.pathSeparator)) {
+      entries.add(e.endsWith("test-classes") ? jarOf(Path.of(e)).toString() : e);
+    }
+    cmd.add(String.join(java.io.File.pathSeparator, entries));
     return cmd;
+  }
+
+  /**
+   * The build's jar of {@code testClasses} ({@code target/paraglue-glue-tests.jar}) if no file in
+   * the folder is newer, else the folder.
+   */
+  private static Path jarOf(Path testClasses) throws IOException {
+    Path jar = testClasses.resolveSibling("paraglue-glue-tests.jar");
+    if (!Files.isRegularFile(jar)) {
+      return testClasses;
+    }
+    long built = Files.getLastModifiedTime(jar).toMillis();
+    try (java.util.stream.Stream<Path> files = Files.walk(testClasses)) {
+      boolean newer =
+          files.anyMatch(
+              f -> {
+                try {
+                  return Files.getLastModifiedTime(f).toMillis() > built;
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      return newer ? testClasses : jar;
+    }
   }
 
   public static void main(String[] a) throws IOException {

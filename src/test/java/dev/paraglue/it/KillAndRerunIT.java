@@ -107,8 +107,11 @@ class KillAndRerunIT {
             "--output_path",
             out.toUri().toString()));
     Path log = home.resolve("child-" + (++children) + ".log");
+    // Only a run to the end (with a dump) may archive class data: a killed run archives nothing.
     Process p =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ClassDataArchive.start(
+            new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()),
+            dump != null);
     started.add(p);
     return p;
   }

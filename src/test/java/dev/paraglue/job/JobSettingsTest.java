@@ -23,6 +23,7 @@ class JobSettingsTest {
                 64L * 1024,
                 86400,
                 16,
+                32L * 1024 * 1024,
                 32L * 1024 * 1024));
     assertThat(s.sizes())
         .isEqualTo(
@@ -46,9 +47,10 @@ class JobSettingsTest {
                     JobSettings.OPEN_COST_BYTES, "1",
                     JobSettings.STALE_STAGING_SECONDS, "0",
                     JobSettings.READ_AHEAD, "0",
-                    JobSettings.READ_AHEAD_BYTES, "5")
+                    JobSettings.READ_AHEAD_BYTES, "5",
+                    JobSettings.DRIVER_SCAN_BYTES, "0")
                 ::get);
-    assertThat(s).isEqualTo(new JobSettings(2048, 4096, 0, 1, 0, 0, 5));
+    assertThat(s).isEqualTo(new JobSettings(2048, 4096, 0, 1, 0, 0, 5, 0));
   }
 
   @Test

@@ -91,7 +91,8 @@ class JobSettingsTest {
             JobSettings.OPEN_COST_BYTES, defaults.openCostBytes(),
             JobSettings.STALE_STAGING_SECONDS, defaults.staleStagingSeconds(),
             JobSettings.READ_AHEAD, (long) defaults.readAhead(),
-            JobSettings.READ_AHEAD_BYTES, defaults.readAheadBytes());
+            JobSettings.READ_AHEAD_BYTES, defaults.readAheadBytes(),
+            JobSettings.DRIVER_SCAN_BYTES, defaults.driverScanBytes());
     assertThat(expected).containsOnlyKeys(JobSettings.NAMES);
     expected.forEach(
         (name, dflt) ->

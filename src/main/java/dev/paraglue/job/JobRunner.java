@@ -158,7 +158,7 @@ public final class JobRunner {
     String output = qualifiedOutput(args.outputPath(), conf); // a bad one fails before any read
     LOG.info("Run {} starting", report.runId());
     SourcePlan plan = resolve(args, report);
-    IcebergTables tables = new IcebergTables(spark);
+    IcebergTables tables = new IcebergTables(spark, jobSettings.driverScanBytes());
     ensureTables(args, plan, tables, report);
     // After the tables exist: the paragraph table's catalog name is part of the settings.
     ResultSettings settings =

@@ -2,6 +2,7 @@ package dev.paraglue.job;
 
 import dev.paraglue.pipeline.DocumentPacker;
 import dev.paraglue.pipeline.ParagraphPipeline;
+import dev.paraglue.sink.IcebergTables;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.sql.RuntimeConfig;
@@ -22,7 +23,8 @@ public record JobSettings(
     long openCostBytes,
     long staleStagingSeconds,
     int readAhead,
-    long readAheadBytes) {
+    long readAheadBytes,
+    long driverScanBytes) {
   private static final Logger LOG = LoggerFactory.getLogger(JobSettings.class);
 
   /** What every setting's name starts with; an unknown name under it is logged, not used. */
@@ -82,6 +84,12 @@ public record JobSettings(
 
   public static final long READ_AHEAD_BYTES_DEFAULT = 32L * 1024 * 1024;
 
+  /**
+   * Bytes of a table (the files a lookup reads) up to which a run looks up the ledger and deletes
+   * replaced rows on the driver instead of in Spark jobs; 0 always uses Spark jobs.
+   */
+  public static final String DRIVER_SCAN_BYTES = "spark.paraglue.driverScanBytes";
+
   /** Every setting's name, in the order of the docs' table. */
   public static final List<String> NAMES =
       List.of(
@@ -91,7 +99,8 @@ public record JobSettings(
           OPEN_COST_BYTES,
           STALE_STAGING_SECONDS,
           READ_AHEAD,
-          READ_AHEAD_BYTES);
+          READ_AHEAD_BYTES,
+          DRIVER_SCAN_BYTES);
 
   /** The settings as a Spark session has them (its SparkConf, -D system properties included). */
   public static JobSettings from(RuntimeConfig conf) {
@@ -115,7 +124,8 @@ public record JobSettings(
         whole(lookup, OPEN_COST_BYTES, OPEN_COST_BYTES_DEFAULT, 0),
         whole(lookup, STALE_STAGING_SECONDS, STALE_STAGING_SECONDS_DEFAULT, 0),
         (int) whole(lookup, READ_AHEAD, READ_AHEAD_DEFAULT, 0, READ_AHEAD_MAX),
-        whole(lookup, READ_AHEAD_BYTES, READ_AHEAD_BYTES_DEFAULT, 0));
+        whole(lookup, READ_AHEAD_BYTES, READ_AHEAD_BYTES_DEFAULT, 0),
+        whole(lookup, DRIVER_SCAN_BYTES, IcebergTables.DRIVER_SCAN_BYTES_DEFAULT, 0));
   }
 
   /** What the pipeline needs of these. */

@@ -34,10 +34,22 @@ public final class IcebergTables {
   private final RowCommits commits;
 
   public IcebergTables(SparkSession spark) {
+    this(spark, DRIVER_SCAN_BYTES_DEFAULT);
+  }
+
+  /** What a run reads of a table on the driver instead of in a Spark job (see DriverScans). */
+  public static final long DRIVER_SCAN_BYTES_DEFAULT = 32L * 1024 * 1024;
+
+  /**
+   * Tables whose ledger lookups and row deletes read the table on the driver when the files they
+   * read total at most {@code driverScanBytes} (0: always in a Spark job).
+   */
+  public IcebergTables(SparkSession spark, long driverScanBytes) {
     this.spark = spark;
     this.ddl = new TableDdl(spark);
-    this.ledger = new Ledger(spark);
-    this.commits = new RowCommits(spark);
+    DriverScans scans = new DriverScans(driverScanBytes);
+    this.ledger = new Ledger(spark, scans);
+    this.commits = new RowCommits(spark, scans);
   }
 
   public TableDdl ddl() {

@@ -8,13 +8,18 @@ import dev.paraglue.text.SourceEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.Column;
@@ -33,10 +38,25 @@ import scala.Function1;
  * recorded sources are gone, and the rows a run writes to it.
  */
 public final class Ledger {
-  private final SparkSession spark;
+  /** The columns {@link #rows} gives, in this order; {@link #unchanged} reads them by position. */
+  private static final List<String> ENTRY_COLUMNS =
+      List.of(
+          "doc_id",
+          "source_uri",
+          "source_size",
+          "source_modified",
+          "status",
+          "output_path",
+          "max_paragraph_bytes",
+          "paragraph_table",
+          "source_encoding");
 
-  Ledger(SparkSession spark) {
+  private final SparkSession spark;
+  private final DriverScans scans;
+
+  Ledger(SparkSession spark, DriverScans scans) {
     this.spark = spark;
+    this.scans = scans;
   }
 
   /**
@@ -79,27 +99,40 @@ public final class Ledger {
    */
   public Map<String, Row> rows(String table, Collection<String> docIds) {
     Map<String, Row> out = new HashMap<>();
-    if (docIds.isEmpty() || IcebergTables.load(spark, table).currentSnapshot() == null) {
+    Table t = IcebergTables.load(spark, table);
+    Snapshot base = t.currentSnapshot();
+    if (docIds.isEmpty() || base == null) {
       return out; // a new table: nothing to plan a scan of
+    }
+    Expression filter = DriverScans.ofDocuments(docIds);
+    if (scans.smallScan(t, base.snapshotId(), filter) != null) {
+      // A small ledger is read here: no Spark job for what a small run looks up.
+      Schema columns = DriverScans.columns(t, ENTRY_COLUMNS);
+      DriverScans.forEach(
+          t, base.snapshotId(), filter, columns, r -> out.put((String) r.get(0), entry(r)));
+      return out;
     }
     Dataset<Row> rows =
         spark
             .table(table)
             .select(
-                "doc_id",
-                "source_uri",
-                "source_size",
-                "source_modified",
-                "status",
-                "output_path",
-                "max_paragraph_bytes",
-                "paragraph_table",
-                "source_encoding")
+                ENTRY_COLUMNS.get(0),
+                ENTRY_COLUMNS.subList(1, ENTRY_COLUMNS.size()).toArray(new String[0]))
             .join(IcebergTables.frame(spark, docIds, "doc_id"), "doc_id");
     for (Row r : rows.collectAsList()) {
       out.put(r.getString(0), r);
     }
     return out;
+  }
+
+  /** A ledger entry as Spark gives it: a timestamp as {@link Timestamp}, the rest as they are. */
+  private static Row entry(Record r) {
+    Object[] values = new Object[r.size()];
+    for (int i = 0; i < values.length; i++) {
+      Object v = r.get(i);
+      values[i] = v instanceof OffsetDateTime odt ? Timestamp.from(odt.toInstant()) : v;
+    }
+    return RowFactory.create(values);
   }
 
   /**

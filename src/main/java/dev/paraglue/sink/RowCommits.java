@@ -5,11 +5,16 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.RowDelta;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
@@ -31,9 +36,11 @@ public final class RowCommits {
   private static final Logger LOG = LoggerFactory.getLogger(RowCommits.class);
 
   private final SparkSession spark;
+  private final DriverScans scans;
 
-  RowCommits(SparkSession spark) {
+  RowCommits(SparkSession spark, DriverScans scans) {
     this.spark = spark;
+    this.scans = scans;
   }
 
   /**
@@ -51,13 +58,58 @@ public final class RowCommits {
       return;
     }
     Snapshot base = refreshedBase(table);
+    Table t = IcebergTables.load(spark, table);
+    Map<String, DataFile> small =
+        base == null
+            ? null
+            : scans.smallScan(t, base.snapshotId(), DriverScans.ofDocuments(docIds));
+    try {
+      if (base == null || small != null) {
+        // Nothing to delete, or few enough files to delete from here: no branch, no Spark job.
+        StagedChanges staged =
+            base == null ? StagedChanges.NONE : deleteOnDriver(t, base, docIds, small);
+        commitStaged(table, files, docIds, staged, base, beforeCommit);
+      } else {
+        replaceOnBranch(table, files, docIds, base, beforeCommit);
+      }
+    } finally {
+      spark.sql("REFRESH TABLE " + table);
+    }
+  }
+
+  /** Commits, deleting the staged delete files when the commit surely did not take them. */
+  private void commitStaged(
+      String table,
+      List<DataFile> files,
+      Collection<String> docIds,
+      StagedChanges staged,
+      Snapshot base,
+      Runnable beforeCommit) {
+    try {
+      beforeCommit.run();
+      commitDelta(table, files, docIds, staged, base);
+    } catch (RuntimeException e) {
+      discard(table, staged.deletes(), e);
+      throw e;
+    }
+  }
+
+  /**
+   * The Spark way, for a table too large to scan here: whether the documents have rows is a Spark
+   * job, and their rows are deleted by Spark's DELETE on a private branch.
+   */
+  private void replaceOnBranch(
+      String table,
+      List<DataFile> files,
+      Collection<String> docIds,
+      Snapshot base,
+      Runnable beforeCommit) {
     Dataset<Row> ids = IcebergTables.frame(spark, docIds, "doc_id");
-    Optional<DocIdRanges> ranges = base == null ? Optional.empty() : ranges(table, base, docIds);
+    Optional<DocIdRanges> ranges = ranges(table, base, docIds);
     // Where the documents' rows can be: all of the table when its files do not say.
     String where = ranges.map(DocIdRanges::sql).orElse("TRUE");
     boolean existing =
-        base != null
-            && !ranges.map(DocIdRanges::none).orElse(false)
+        !ranges.map(DocIdRanges::none).orElse(false)
             && !spark.table(table).where(where).select("doc_id").join(ids, "doc_id").isEmpty();
     String branch = existing ? createBranch(table, base) : null;
     try {
@@ -69,8 +121,51 @@ public final class RowCommits {
       if (branch != null) {
         dropBranch(table, branch);
       }
-      spark.sql("REFRESH TABLE " + table);
     }
+  }
+
+  /**
+   * Deletes the documents' rows of {@code base} as Spark's DELETE would, from here: finds their
+   * positions with Iceberg's reader (earlier deletes applied) in {@code scanned}, the data files a
+   * scan for them reads, and writes one position delete file per data file holding any.
+   */
+  private static StagedChanges deleteOnDriver(
+      Table t, Snapshot base, Collection<String> docIds, Map<String, DataFile> scanned) {
+    Map<String, List<Long>> positions = new TreeMap<>();
+    Schema projection =
+        new Schema(
+            t.schema().findField("doc_id"),
+            MetadataColumns.FILE_PATH,
+            MetadataColumns.ROW_POSITION);
+    DriverScans.forEach(
+        t,
+        base.snapshotId(),
+        DriverScans.ofDocuments(docIds),
+        projection,
+        r ->
+            positions
+                .computeIfAbsent(r.get(1).toString(), f -> new ArrayList<>())
+                .add((Long) r.get(2)));
+    if (positions.isEmpty()) {
+      return StagedChanges.NONE;
+    }
+    List<DeleteFile> deletes = new ArrayList<>();
+    try {
+      for (Map.Entry<String, List<Long>> e : positions.entrySet()) {
+        deletes.add(DriverScans.positionDeletes(t, scanned.get(e.getKey()), e.getValue()));
+      }
+    } catch (RuntimeException e) {
+      deletes.forEach(d -> t.io().deleteFile(d.location()));
+      throw e;
+    }
+    LOG.info(
+        "Rows of {} documents in {}: {} of {} data files hold some (read here)",
+        docIds.size(),
+        t.name(),
+        positions.size(),
+        base.summary().get("total-data-files"));
+    return new StagedChanges(
+        List.of(), List.of(), deletes, List.copyOf(positions.keySet()), Optional.empty());
   }
 
   /** Commits the new files and the branch's staged changes to main in one validated row delta. */
@@ -216,18 +311,18 @@ public final class RowCommits {
    * Deletes data files written for a commit that did not happen. Not after an unknown commit state:
    * the files may be in the table.
    */
-  public void discard(String table, List<DataFile> files, Throwable failure) {
+  public void discard(String table, List<? extends ContentFile<?>> files, Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof CommitStateUnknownException) {
         return;
       }
     }
     FileIO io = IcebergTables.load(spark, table).io();
-    for (DataFile f : files) {
+    for (ContentFile<?> f : files) {
       try {
         io.deleteFile(f.location());
       } catch (RuntimeException e) {
-        LOG.warn("Cannot delete uncommitted data file {}: {}", f.location(), e.toString());
+        LOG.warn("Cannot delete uncommitted file {}: {}", f.location(), e.toString());
       }
     }
   }

@@ -23,6 +23,7 @@ class JobSettingsTest {
                 64L * 1024,
                 86400,
                 64,
+                32L * 1024 * 1024,
                 32L * 1024 * 1024));
     assertThat(s.sizes())
         .isEqualTo(
@@ -46,9 +47,10 @@ class JobSettingsTest {
                     JobSettings.OPEN_COST_BYTES, "1",
                     JobSettings.STALE_STAGING_SECONDS, "0",
                     JobSettings.READ_AHEAD, "0",
-                    JobSettings.READ_AHEAD_BYTES, "5")
+                    JobSettings.READ_AHEAD_BYTES, "5",
+                    JobSettings.DRIVER_SCAN_BYTES, "0")
                 ::get);
-    assertThat(s).isEqualTo(new JobSettings(2048, 4096, 0, 1, 0, 0, 5));
+    assertThat(s).isEqualTo(new JobSettings(2048, 4096, 0, 1, 0, 0, 5, 0));
   }
 
   @Test
@@ -89,7 +91,8 @@ class JobSettingsTest {
             JobSettings.OPEN_COST_BYTES, defaults.openCostBytes(),
             JobSettings.STALE_STAGING_SECONDS, defaults.staleStagingSeconds(),
             JobSettings.READ_AHEAD, (long) defaults.readAhead(),
-            JobSettings.READ_AHEAD_BYTES, defaults.readAheadBytes());
+            JobSettings.READ_AHEAD_BYTES, defaults.readAheadBytes(),
+            JobSettings.DRIVER_SCAN_BYTES, defaults.driverScanBytes());
     assertThat(expected).containsOnlyKeys(JobSettings.NAMES);
     expected.forEach(
         (name, dflt) ->

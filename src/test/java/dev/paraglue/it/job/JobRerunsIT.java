@@ -109,9 +109,16 @@ class JobRerunsIT extends JobITSupport {
     assertThat(Files.readString(out.resolve("documents/dt=2026-11-01/cjk.txt")))
         .isEqualTo("fixed\n");
 
-    // A full rerun rewrites everything through the merge path without duplicating a row.
+    // A full rerun rewrites everything through the merge path without duplicating a row; here
+    // with Spark jobs and a branch, as on a table too large to read on the driver.
     long now = spark.table("incr.paragraphs").count();
-    RunResult full = run(args("incr", out, "--source_table", "incr.raw", "--incremental", "false"));
+    spark.conf().set(JobSettings.DRIVER_SCAN_BYTES, "0");
+    RunResult full;
+    try {
+      full = run(args("incr", out, "--source_table", "incr.raw", "--incremental", "false"));
+    } finally {
+      spark.conf().unset(JobSettings.DRIVER_SCAN_BYTES);
+    }
     assertThat(full.exitCode()).isZero();
     assertThat(spark.table("incr.paragraphs").count()).isEqualTo(now);
     assertThat(
@@ -285,19 +292,37 @@ class JobRerunsIT extends JobITSupport {
     Path raw = home.resolve("many/raw");
     put(raw.resolve("a.txt"), "alpha\n\nbeta\n".getBytes(UTF_8));
     put(raw.resolve("b.txt"), "gamma\n".getBytes(UTF_8));
+    put(raw.resolve("c.txt"), "delta\n".getBytes(UTF_8));
     RunResult r =
         run(args("many", home.resolve("many/out"), "--source_paths", raw.toUri().toString()));
     assertThat(r.exitCode()).as(r.message()).isZero();
-    List<String> ids = new ArrayList<>(List.of("a.txt"));
+    List<String> ids = new ArrayList<>(List.of("a.txt", "c.txt"));
     for (int i = 0; i < 100_000; i++) {
       ids.add(String.format("absent/%06d's doc.txt", i));
     }
-    IcebergTables tables = new IcebergTables(spark);
-    assertThat(tables.ledger().rows("many.documents", ids)).containsOnlyKeys("a.txt");
+    // On the driver (a small table) and in Spark jobs (driverScanBytes 0): the same ledger rows.
+    IcebergTables here = new IcebergTables(spark);
+    IcebergTables inSpark = new IcebergTables(spark, 0);
+    Map<String, Row> ledger = here.ledger().rows("many.documents", ids);
+    assertThat(ledger).containsOnlyKeys("a.txt", "c.txt");
+    assertThat(ledger).isEqualTo(inSpark.ledger().rows("many.documents", ids));
+    assertThat(ledger.get("a.txt").getTimestamp(3).getTime())
+        .isEqualTo(Files.getLastModifiedTime(raw.resolve("a.txt")).toMillis());
 
-    tables.commits().replaceRows("many.paragraphs", List.of(), ids, () -> {});
-    assertThat(
-            spark.table("many.paragraphs").select("doc_id").as(Encoders.STRING()).collectAsList())
-        .containsExactly("b.txt");
+    // Each way deletes only its documents' rows.
+    here.commits().replaceRows("many.paragraphs", List.of(), ids.subList(0, 1), () -> {});
+    assertThat(paragraphDocs()).containsExactly("b.txt", "c.txt");
+    List<String> others = new ArrayList<>(ids.subList(1, ids.size()));
+    inSpark.commits().replaceRows("many.paragraphs", List.of(), others, () -> {});
+    assertThat(paragraphDocs()).containsExactly("b.txt");
+  }
+
+  private List<String> paragraphDocs() {
+    return spark
+        .table("many.paragraphs")
+        .select("doc_id")
+        .orderBy("doc_id")
+        .as(Encoders.STRING())
+        .collectAsList();
   }
 }

@@ -237,7 +237,7 @@ public final class ExplodeStage {
         out = output.createPart(unit.getOutputKey(), unit.getRangeIndex(), conf.get());
         reassembler = Reassembler.part(out, promised.getIndexBase());
       } else {
-        out = output.create(unit.getOutputKey(), conf.get());
+        out = output.create(unit.getOutputKey(), promised.getOutputBytes(), conf.get());
         reassembler = new Reassembler(out);
       }
     }

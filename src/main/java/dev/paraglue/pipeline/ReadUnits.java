@@ -56,7 +56,10 @@ final class ReadUnits {
           fetched == null
               ? DocumentInput.open(doc.getUri(), doc.getSize(), conf)
               : DocumentInput.decompressed(doc.getUri(), fetched.stored(), conf);
-      return new Opened(ParagraphReader.decoding(text, doc.getEncoding(), maxParagraphBytes), null);
+      // The stored size bounds a plain document's bytes; a compressed one's are not known.
+      long expected = DocumentInput.compressed(doc.getUri()) ? Long.MAX_VALUE : doc.getSize();
+      return new Opened(
+          ParagraphReader.decoding(text, doc.getEncoding(), maxParagraphBytes, expected), null);
     }
     if (doc.bzip2Range()) {
       return openBzip2Range(doc, conf, maxParagraphBytes);

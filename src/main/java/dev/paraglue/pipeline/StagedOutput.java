@@ -10,8 +10,11 @@ import org.apache.hadoop.conf.Configuration;
  * ({@code sink.DocumentWriter}), which decides how objects are staged and published.
  */
 public interface StagedOutput extends Serializable {
-  /** Creates (or replaces) the staged object for an output key. */
-  OutputStream create(String key, Configuration conf) throws IOException;
+  /**
+   * Creates (or replaces) the staged object for an output key, which will hold about {@code
+   * expectedBytes} (a hint for buffering: a small document need not pay for a large buffer).
+   */
+  OutputStream create(String key, long expectedBytes, Configuration conf) throws IOException;
 
   /** The stored length of the staged object. */
   long stagedLength(String key, Configuration conf) throws IOException;

@@ -30,6 +30,12 @@ public final class DocumentWriter implements StagedOutput {
 
   private transient boolean rootResolved;
 
+  /** Local folders this instance made or found (a task's, or the driver's while publishing). */
+  private transient java.util.Set<java.nio.file.Path> folders;
+
+  /** {@code published("")}'s text with a final '/', worked out once; see {@link #publishedUri}. */
+  private transient String publishedPrefix;
+
   public DocumentWriter(String outputRoot, String runId) {
     this.outputRoot = outputRoot;
     this.runId = runId;
@@ -97,9 +103,28 @@ public final class DocumentWriter implements StagedOutput {
   }
 
   @Override
-  public OutputStream create(String key, Configuration conf) throws IOException {
+  public OutputStream create(String key, long expectedBytes, Configuration conf)
+      throws IOException {
     java.nio.file.Path local = localStaged(key, conf);
-    return local != null ? createLocal(local) : create(staged(key), conf);
+    if (local == null) {
+      return create(staged(key), conf);
+    }
+    makeFolder(local.getParent());
+    return buffered(local, expectedBytes);
+  }
+
+  /**
+   * Makes a local folder once per instance: documents share few folders, and asking again per
+   * document cost two system calls (mkdir, then stat when it exists).
+   */
+  private void makeFolder(java.nio.file.Path folder) throws IOException {
+    if (folders == null) {
+      folders = new java.util.HashSet<>();
+    }
+    if (!folders.contains(folder)) {
+      java.nio.file.Files.createDirectories(folder);
+      folders.add(folder);
+    }
   }
 
   /**
@@ -109,14 +134,25 @@ public final class DocumentWriter implements StagedOutput {
   private static OutputStream create(Path p, Configuration conf) throws IOException {
     FileSystem fs = p.getFileSystem(conf);
     if ("file".equals(fs.getScheme())) {
-      return createLocal(ObjectStores.localFile(fs.makeQualified(p).toUri()));
+      return createLocal(ObjectStores.localFile(fs.makeQualified(p).toUri()), Long.MAX_VALUE);
     }
     return fs.create(p, true);
   }
 
-  private static OutputStream createLocal(java.nio.file.Path local) throws IOException {
+  /**
+   * A local file behind a buffer of at most 64 KiB, no larger than the object: allocating 64 KiB
+   * per small document cost more than writing it.
+   */
+  private static OutputStream createLocal(java.nio.file.Path local, long expectedBytes)
+      throws IOException {
     java.nio.file.Files.createDirectories(local.getParent());
-    return new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(local), 1 << 16);
+    return buffered(local, expectedBytes);
+  }
+
+  private static OutputStream buffered(java.nio.file.Path local, long expectedBytes)
+      throws IOException {
+    int size = (int) Math.max(512, Math.min(1 << 16, expectedBytes));
+    return new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(local), size);
   }
 
   private Path part(String key, int index) {
@@ -146,7 +182,7 @@ public final class DocumentWriter implements StagedOutput {
       parts.add(() -> p.getFileSystem(conf).open(p));
     }
     long written;
-    try (OutputStream out = create(key, conf)) {
+    try (OutputStream out = create(key, Long.MAX_VALUE, conf)) {
       written = Reassembler.joinParts(parts, out);
     }
     Path dir = child(new Path(stagingRoot(), "_parts"), key);
@@ -173,7 +209,7 @@ public final class DocumentWriter implements StagedOutput {
     if (local != null) {
       // An atomic rename over the old object: readers see the old or the new, never neither.
       java.nio.file.Path target = local(conf, "documents", key);
-      java.nio.file.Files.createDirectories(target.getParent());
+      makeFolder(target.getParent());
       java.nio.file.Files.move(
           local,
           target,
@@ -259,7 +295,38 @@ public final class DocumentWriter implements StagedOutput {
     }
   }
 
+  /**
+   * The text of {@link #published}: built from a prefix worked out once where Hadoop's parsing
+   * cannot change the key (no empty, "." or ".." names), since parsing a path per document cost as
+   * much as the rest of its ledger row.
+   */
   public String publishedUri(String key) {
-    return published(key).toString();
+    if (!plainKey(key)) {
+      return published(key).toString();
+    }
+    if (publishedPrefix == null) {
+      publishedPrefix = new Path(outputRoot, "documents") + "/";
+    }
+    return publishedPrefix + key;
+  }
+
+  /** A key Hadoop's Path keeps as it is: '/'-separated names, none empty, "." or "..". */
+  static boolean plainKey(String key) {
+    int start = 0;
+    for (int i = 0; i <= key.length(); i++) {
+      char c = i < key.length() ? key.charAt(i) : '/';
+      if (c == '\\') {
+        return false;
+      }
+      if (c == '/') {
+        int n = i - start;
+        if (n == 0
+            || (key.charAt(start) == '.' && (n == 1 || (n == 2 && key.charAt(i - 1) == '.')))) {
+          return false;
+        }
+        start = i + 1;
+      }
+    }
+    return true;
   }
 }

@@ -25,6 +25,9 @@ import java.util.function.LongSupplier;
 public final class ParagraphReader implements Closeable {
   private static final int BUFFER_SIZE = 1 << 16;
 
+  /** The smallest read buffer: enough to see a byte order mark in one read. */
+  private static final int MIN_BUFFER_SIZE = 64;
+
   /** A later range may not start before this: a BOM makes offset 3 a line start without an LF. */
   public static final long MIN_RANGE_START = 4;
 
@@ -87,7 +90,7 @@ public final class ParagraphReader implements Closeable {
   private final boolean atDocumentStart;
 
   // The read buffer: bytes [pos, limit) are still to scan.
-  private final byte[] buf = new byte[BUFFER_SIZE];
+  private final byte[] buf;
   private int pos;
   private int limit;
 
@@ -131,11 +134,36 @@ public final class ParagraphReader implements Closeable {
    */
   public static ParagraphReader decoding(InputStream in, String encoding, long maxParagraphBytes)
       throws IOException {
+    return decoding(in, encoding, maxParagraphBytes, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #decoding(InputStream, String, long)} for a document of about {@code expectedBytes}: the
+   * read buffer is no larger than it needs to be (a small document need not pay for 64 KiB). The
+   * paragraphs are the same whatever the estimate.
+   */
+  public static ParagraphReader decoding(
+      InputStream in, String encoding, long maxParagraphBytes, long expectedBytes)
+      throws IOException {
     return new ParagraphReader(
-        SourceEncoding.open(in, encoding), 0, () -> Long.MAX_VALUE, maxParagraphBytes);
+        SourceEncoding.open(in, encoding),
+        0,
+        () -> Long.MAX_VALUE,
+        maxParagraphBytes,
+        bufferSize(expectedBytes));
+  }
+
+  /** A buffer that holds {@code expectedBytes} and the read that finds the end, within bounds. */
+  static int bufferSize(long expectedBytes) {
+    return (int) Math.max(MIN_BUFFER_SIZE, Math.min(BUFFER_SIZE - 1L, expectedBytes) + 1);
   }
 
   private ParagraphReader(InputStream in, long start, LongSupplier end, long maxParagraphBytes) {
+    this(in, start, end, maxParagraphBytes, BUFFER_SIZE);
+  }
+
+  private ParagraphReader(
+      InputStream in, long start, LongSupplier end, long maxParagraphBytes, int bufferSize) {
     if (maxParagraphBytes <= 0 || maxParagraphBytes > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException(
           "Cannot split with max paragraph bytes "
@@ -149,6 +177,7 @@ public final class ParagraphReader implements Closeable {
               + ": negative, or inside a possible byte order mark");
     }
     this.in = in;
+    this.buf = new byte[bufferSize];
     this.decoding = in instanceof DecodingInputStream d ? d : null;
     this.maxParagraphBytes = maxParagraphBytes;
     this.rangeEnd = end;

@@ -148,6 +148,25 @@ class ParagraphSplitterPropertyTest {
     assertThat(chunked.outcome()).isEqualTo(whole.outcome());
   }
 
+  /** The read buffer sized for the document (small ones get a small one) splits the same. */
+  @Property(tries = 300)
+  void readBufferSizedByExpectedBytes_doesNotChangeTheResult(
+      @ForAll("documentBytes") byte[] doc, @ForAll @IntRange(min = 0, max = 300) int expected)
+      throws IOException {
+    ParagraphSplitter.Split whole = ParagraphSplitter.split(doc);
+    List<Paragraph> paragraphs = new ArrayList<>();
+    try (ParagraphReader reader =
+        ParagraphReader.decoding(
+            new ByteArrayInputStream(doc), SourceEncoding.UTF8, Long.MAX_VALUE >>> 33, expected)) {
+      for (Paragraph p = reader.next(); p != null; p = reader.next()) {
+        paragraphs.add(p);
+      }
+      assertThat(reader.outcome()).isEqualTo(whole.outcome());
+    }
+    assertThat(paragraphs).isEqualTo(whole.paragraphs());
+    assertThat(ParagraphReader.bufferSize(expected)).isBetween(64, Math.max(64, expected + 1));
+  }
+
   @Property(tries = 2000)
   void paragraphLimit_rejectsTheFirstParagraphOverIt_atItsOffset(
       @ForAll("documentBytes") byte[] doc,

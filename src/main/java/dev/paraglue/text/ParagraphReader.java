@@ -404,9 +404,7 @@ public final class ParagraphReader implements Closeable {
       int c = b[i];
       if (c > '\r') {
         int run = i;
-        do {
-          i++;
-        } while (i < end && b[i] > '\r');
+        i = Utf8.asciiRunEnd(b, i + 1, end);
         chars += i - run;
         continue;
       }

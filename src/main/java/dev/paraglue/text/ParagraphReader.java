@@ -433,14 +433,18 @@ public final class ParagraphReader implements Closeable {
       int c = b[i];
       if (c > '\r') {
         int run = i;
-        do {
-          i++;
-        } while (i < end && b[i] > '\r');
+        i = Utf8.asciiRunEnd(b, i + 1, end);
         chars += i - run;
         continue;
       }
       if (c >= 0) {
         break;
+      }
+      int run = Utf8.commonThreeByteRunEnd(b, i, end);
+      if (run > i) {
+        chars += (run - i) / 3;
+        i = run;
+        continue;
       }
       int n = Utf8.wholeSequenceLength(b, i, end);
       if (n == 0) {

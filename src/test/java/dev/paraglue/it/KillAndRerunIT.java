@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.paraglue.fault.Failpoint;
 import dev.paraglue.job.JobSettings;
+import dev.paraglue.sink.IcebergTables;
 import dev.paraglue.text.Paragraph;
 import dev.paraglue.text.ParagraphSplitter;
 import dev.paraglue.text.Reassembler;
@@ -51,6 +52,7 @@ class KillAndRerunIT {
 
   private String master = "local[2]";
   private String failures = "";
+  private long driverScanBytes = IcebergTables.DRIVER_SCAN_BYTES_DEFAULT;
 
   /** What one source should produce. */
   private record Expected(boolean rejected, List<Paragraph> paragraphs, byte[] output) {}
@@ -93,6 +95,7 @@ class KillAndRerunIT {
             "-Djava.io.tmpdir=" + Files.createDirectories(home.resolve("tmp")),
             "-D" + JobSettings.RANGE_BYTES + "=2048",
             "-D" + JobSettings.STALE_STAGING_SECONDS + "=0",
+            "-D" + JobSettings.DRIVER_SCAN_BYTES + "=" + driverScanBytes,
             "-D" + Failpoint.POINTS + "=" + (point == null ? failures : point + "=wait"),
             "-D" + ChildRun.MASTER + "=" + master,
             "-D" + Failpoint.DIR + "=" + failpoints,
@@ -252,11 +255,12 @@ class KillAndRerunIT {
    * after the table commit. The next run releases each dead run's lock and goes on (a lock that
    * stayed would time out its commit); the run to the end has every task fail its first attempt
    * (local[2,2] retries it) and is exact. The sources then change (fewer paragraphs, newly
-   * rejected, fixed, added): killed while writing, inside the replacement of earlier rows through a
-   * branch, and after publishing; the run to the end is exact again.
+   * rejected, fixed, added): killed while writing, inside the replacement of earlier rows (through
+   * a private branch, as on a big table, then with position deletes written by the driver, as on a
+   * small one), and after publishing; the run to the end is exact again.
    */
   @Test
-  // Twelve child runs, about 4 minutes on 2 idle cores and over 15 on 2 cores shared by 5 builds.
+  // Thirteen child runs, about 4 minutes on 2 idle cores and over 15 on 2 cores shared by 5 builds.
   @Timeout(value = 40, unit = TimeUnit.MINUTES)
   void killedAtEveryPoint_thenRerun_losesAndDuplicatesNothing() throws Exception {
     setUp("paraglue-kill");
@@ -292,6 +296,10 @@ class KillAndRerunIT {
     Map<String, Expected> second = expected(raw);
     killAt("explode.document");
     nothingHalfWritten(List.of(first, second));
+    driverScanBytes = 0; // the replacement as on a big table: Spark's DELETE on a private branch
+    killAt("metastore.alter_table@k.paragraphs");
+    nothingHalfWritten(List.of(first, second));
+    driverScanBytes = IcebergTables.DRIVER_SCAN_BYTES_DEFAULT; // position deletes from the driver
     killAt("metastore.alter_table@k.paragraphs");
     nothingHalfWritten(List.of(first, second));
     killAt("publish.after");

@@ -440,12 +440,6 @@ public final class ParagraphReader implements Closeable {
       if (c >= 0) {
         break;
       }
-      int run = Utf8.commonThreeByteRunEnd(b, i, end);
-      if (run > i) {
-        chars += (run - i) / 3;
-        i = run;
-        continue;
-      }
       int n = Utf8.wholeSequenceLength(b, i, end);
       if (n == 0) {
         break;

@@ -69,25 +69,6 @@ final class Utf8 {
     return n;
   }
 
-  /**
-   * Where the run of whole three-byte sequences led by E1-EC or EE-EF (most of CJK: any two
-   * continuation bytes follow them) that starts at {@code b[from]} ends, before {@code end}.
-   */
-  static int commonThreeByteRunEnd(byte[] b, int from, int end) {
-    int i = from;
-    while (i + 3 <= end) {
-      int lead = b[i] & 0xFF;
-      if (lead < 0xE1 || lead > 0xEF || lead == 0xED || !continuation(b[i + 1])) {
-        return i;
-      }
-      if (!continuation(b[i + 2])) {
-        return i;
-      }
-      i += 3;
-    }
-    return i;
-  }
-
   /** The code point of the whole, valid sequence of {@code n} bytes at {@code b[at]}. */
   static int codePoint(byte[] b, int at, int n) {
     int cp = b[at] & (0x7F >> n);

@@ -2,11 +2,8 @@ package dev.paraglue.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
@@ -39,38 +36,5 @@ class Utf8PropertyTest {
     bytes[at] = (byte) stop;
     boolean stops = stop < 0x0E || stop > 0x7F;
     assertThat(Utf8.asciiRunEnd(bytes, 0, bytes.length)).isEqualTo(stops ? at : bytes.length);
-  }
-
-  @Property(tries = 2000)
-  void commonThreeByteRunEnd_coversTheWholeSequencesOfCommonLeads(
-      @ForAll("leadsAndContinuations") byte[] bytes, @ForAll @IntRange(min = 0, max = 40) int end) {
-    int e = Math.min(end, bytes.length);
-    int expected = 0;
-    while (expected + 3 <= e
-        && (bytes[expected] & 0xFF) >= 0xE1
-        && (bytes[expected] & 0xFF) != 0xED
-        && (bytes[expected] & 0xFF) <= 0xEF
-        && Utf8.wholeSequenceLength(bytes, expected, e) == 3) {
-      expected += 3;
-    }
-    assertThat(Utf8.commonThreeByteRunEnd(bytes, 0, e)).isEqualTo(expected);
-  }
-
-  /** Mostly lead and continuation bytes, so that runs of whole sequences are common. */
-  @Provide
-  Arbitrary<byte[]> leadsAndContinuations() {
-    return Arbitraries.of(0xE1, 0xE4, 0xEC, 0xED, 0xEE, 0xEF, 0xE0, 0xF0, 0x80, 0xBF, 0x9F, 0x41)
-        .map(Integer::byteValue)
-        .list()
-        .ofMaxSize(40)
-        .map(Utf8PropertyTest::toArray);
-  }
-
-  private static byte[] toArray(java.util.List<Byte> list) {
-    byte[] b = new byte[list.size()];
-    for (int i = 0; i < b.length; i++) {
-      b[i] = list.get(i);
-    }
-    return b;
   }
 }

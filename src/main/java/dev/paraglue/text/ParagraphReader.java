@@ -433,7 +433,9 @@ public final class ParagraphReader implements Closeable {
       int c = b[i];
       if (c > '\r') {
         int run = i;
-        i = Utf8.asciiRunEnd(b, i + 1, end);
+        do {
+          i++;
+        } while (i < end && b[i] > '\r');
         chars += i - run;
         continue;
       }

@@ -1,46 +1,11 @@
 package dev.paraglue.text;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * UTF-8 as docs/contract.md §1 reads it: the well-formed sequences of Unicode's table 3-7, so no
  * overlong forms, no surrogates and nothing past U+10FFFF.
  */
 final class Utf8 {
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-  private static final long HIGH_BITS = 0x8080808080808080L;
-  private static final long LOW_SEVEN_BITS = 0x7F7F7F7F7F7F7F7FL;
-
-  /** Added to each byte's low seven bits, sets the high bit exactly for 0x0E and above. */
-  private static final long FROM_0E = 0x7272727272727272L;
-
   private Utf8() {}
-
-  /**
-   * Where the run of ASCII bytes above CR (0x0E to 0x7F: printable text, no LF, CR or NUL) that
-   * starts at {@code b[from]} ends, before {@code end}. Eight bytes at a time: a byte stops the run
-   * when its high bit is set or when its low seven bits plus 0x72 stay below 0x80 (so it is below
-   * 0x0E); no byte's sum carries into the next.
-   */
-  static int asciiRunEnd(byte[] b, int from, int end) {
-    int i = from;
-    while (i + Long.BYTES <= end) {
-      long x = (long) LONGS.get(b, i);
-      long stops = (x | ~((x & LOW_SEVEN_BITS) + FROM_0E)) & HIGH_BITS;
-      if (stops != 0) {
-        return i + (Long.numberOfTrailingZeros(stops) >>> 3);
-      }
-      i += Long.BYTES;
-    }
-    while (i < end && b[i] > '\r') {
-      i++;
-    }
-    return i;
-  }
 
   /**
    * Length of the whole, valid UTF-8 sequence of two to four bytes at {@code b[at]} that ends

@@ -260,7 +260,7 @@ class KillAndRerunIT {
    * small one), and after publishing; the run to the end is exact again.
    */
   @Test
-  // Thirteen child runs, about 4 minutes on 2 idle cores and over 15 on 2 cores shared by 5 builds.
+  // Thirteen child runs: 2.5 minutes on 2 idle cores, over 15 on 2 cores shared by 5 builds.
   @Timeout(value = 40, unit = TimeUnit.MINUTES)
   void killedAtEveryPoint_thenRerun_losesAndDuplicatesNothing() throws Exception {
     setUp("paraglue-kill");

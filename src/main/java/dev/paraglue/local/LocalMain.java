@@ -76,10 +76,8 @@ public final class LocalMain {
     String master = System.getProperty("paraglue.master", "local[*]");
     int code;
     try {
-      Optional<Integer> answered = answer(argv, home, System.out);
-      // jobs/paraglue checks the arguments in a JVM of its own before it starts spark-submit.
-      boolean checkOnly = Boolean.getBoolean("paraglue.checkOnly");
-      code = answered.orElseGet(() -> checkOnly ? 0 : withSpark(argv, home, master));
+      // Help and bad arguments are answered before any session starts.
+      code = answer(argv, home, System.out).orElseGet(() -> withSpark(argv, home, master));
     } catch (IllegalArgumentException e) {
       System.err.println("paraglue: " + e.getMessage());
       code = RunResult.BAD_INPUT;

@@ -40,6 +40,9 @@
 # documents are checked against the reference; the proxy counts requests and the most in flight.
 # Into DIR/s3lat.md (RESULTS.md is left as it is).
 
+# Scenario jmh (not run by default; issue 17) runs jobs/bench/jmh.sh on the ASCII and CJK inputs
+# with --repeat forks each and checks the splitter's output against the reference; into DIR/jmh.md.
+#
 # Scenario maintain (not run by default; issue 14) makes a table of --maintain-docs documents, runs
 # --maintain-runs small runs on it (each: 2 new documents, 1 changed, every fifth 1 removed; with
 # --remove_missing), then `jobs/paraglue maintain`; it records the paragraph table's data and
@@ -86,7 +89,7 @@ while (($#)); do
     --s3lat-buckets) s3lat_buckets=$2; shift 2 ;;
     --s3lat-read-ahead) s3lat_read_ahead=$2; shift 2 ;;
     --out) work=$2; shift 2 ;;
-    -h | --help) sed -n '2,47p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,51p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -594,11 +597,20 @@ for s in "${wanted[@]}"; do
       ;;
     s3lat) s3lat ;;
     maintain) maintain_scenario ;;
+    jmh)
+      # The splitter alone under JMH, --repeat forks per input, checked against the reference.
+      echo "bench: jmh, $repeat fork(s) per input" >&2
+      "$bench/jmh.sh" -p text=ascii,cjk -f "$repeat" >"$work/jmh.log" 2>&1 \
+        || { tail -n 20 "$work/jmh.log" >&2; exit 1; }
+      { echo "command: $command_line"; echo; grep -E '^(splitter|reference check)' "$work/jmh.log"; } \
+        >"$work/jmh.md"
+      cat "$work/jmh.md" >&2
+      ;;
     *) echo "bench: unknown scenario $s" >&2; exit 2 ;;
   esac
 done
 if [[ ! -s $results ]]; then
-  echo "bench: steady/s3lat/maintain only: RESULTS.md left as it is; the tables are in $work/{steady,s3lat,maintain}.md" >&2
+  echo "bench: steady/s3lat/maintain/jmh only: RESULTS.md left as it is; the tables are in $work/{steady,s3lat,maintain,jmh}.md" >&2
   exit 0
 fi
 

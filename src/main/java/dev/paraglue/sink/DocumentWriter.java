@@ -152,7 +152,47 @@ public final class DocumentWriter implements StagedOutput {
   private static OutputStream buffered(java.nio.file.Path local, long expectedBytes)
       throws IOException {
     int size = (int) Math.max(512, Math.min(1 << 16, expectedBytes));
-    return new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(local), size);
+    return new LocalFile(new Counted(java.nio.file.Files.newOutputStream(local)), size);
+  }
+
+  /**
+   * A new local file behind a buffer, measured: each write to the file is whole or an error, so
+   * once closed its count is the file's length and the length check needs no stat.
+   */
+  static final class LocalFile extends java.io.BufferedOutputStream
+      implements StagedOutput.Measured {
+    private final Counted file;
+
+    LocalFile(Counted file, int size) {
+      super(file, size);
+      this.file = file;
+    }
+
+    @Override
+    public long storedBytes() {
+      return file.count;
+    }
+  }
+
+  /** Counts the bytes a stream accepted. */
+  static final class Counted extends java.io.FilterOutputStream {
+    private long count;
+
+    Counted(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
   }
 
   private Path part(String key, int index) {

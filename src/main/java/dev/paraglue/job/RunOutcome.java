@@ -133,6 +133,7 @@ final class RunOutcome {
    */
   void publish(DocumentWriter writer, Set<String> previouslyRejected, Configuration conf) {
     int cleared = 0;
+    int folders = 0;
     try {
       // Removed first: a document read again because a removed one shared its output key publishes
       // that key after.
@@ -140,8 +141,9 @@ final class RunOutcome {
         writer.unpublish(d.getOutputKey(), conf);
         writer.clearRejection(d.getDocId(), conf);
       }
+      folders =
+          writer.publishAll(accepted.stream().map(SourceDocument::getOutputKey).toList(), conf);
       for (SourceDocument d : accepted) {
-        writer.publish(d.getOutputKey(), conf);
         if (previouslyRejected.contains(d.getDocId())) {
           writer.clearRejection(d.getDocId(), conf);
           cleared++;
@@ -157,9 +159,10 @@ final class RunOutcome {
       throw new UncheckedIOException("Cannot publish documents: " + e.getMessage(), e);
     }
     LOG.info(
-        "Published {} documents, withdrew outputs of {} rejected and {} removed, cleared {} old"
-            + " rejections",
+        "Published {} documents ({} folders moved whole), withdrew outputs of {} rejected and {}"
+            + " removed, cleared {} old rejections",
         accepted.size(),
+        folders,
         rejected.size(),
         removed.size(),
         cleared);

@@ -294,23 +294,29 @@ public final class ExplodeStage {
                 + " with "
                 + Long.toHexString(promised.getChecksum()));
       }
-      out.close();
+      OutputStream closed = out;
+      closed.close();
       out = null;
-      checkStoredLength(written);
+      checkStoredLength(written, closed);
       if (selfValidated) {
         found.add(promised);
       }
     }
 
-    private void checkStoredLength(DocumentDigest written) throws IOException {
-      if (!output.lengthNeedsCheck(conf.get())) {
+    /**
+     * Checks the closed object's stored length against what the reassembly wrote: from the stream
+     * when it measured its object ({@link StagedOutput.Measured}: no call to the store, a stat per
+     * document locally), else from the store where its length can differ.
+     */
+    private void checkStoredLength(DocumentDigest written, OutputStream closed) throws IOException {
+      long stored;
+      if (closed instanceof StagedOutput.Measured m) {
+        stored = m.storedBytes();
+      } else if (output.lengthNeedsCheck(conf.get())) {
+        stored = storedLength();
+      } else {
         return;
       }
-      String key = doc.getOutputKey();
-      long stored =
-          doc.ranged()
-              ? output.partLength(key, doc.getRangeIndex(), conf.get())
-              : output.stagedLength(key, conf.get());
       long expectedBytes =
           doc.ranged()
               ? Math.max(0, written.outputBytes() - (written.paragraphs() > 0 ? 1 : 0))
@@ -319,6 +325,13 @@ public final class ExplodeStage {
         throw new VerificationException(
             doc.getDocId(), "stored object has " + stored + " bytes, expected " + expectedBytes);
       }
+    }
+
+    private long storedLength() throws IOException {
+      String key = doc.getOutputKey();
+      return doc.ranged()
+          ? output.partLength(key, doc.getRangeIndex(), conf.get())
+          : output.stagedLength(key, conf.get());
     }
 
     private void closeReader() {

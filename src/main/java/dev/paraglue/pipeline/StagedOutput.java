@@ -33,4 +33,14 @@ public interface StagedOutput extends Serializable {
 
   /** Where the staged object is, for messages. */
   String describe(String key);
+
+  /**
+   * A stream from {@link #create} or {@link #createPart} that knows how many bytes its stored
+   * object accepted (a local file's writes, each whole or an error). Once it is closed, that count
+   * is the stored length, so checking the length costs no call to the store.
+   */
+  interface Measured {
+    /** The bytes the stored object accepted so far; its length once the stream is closed. */
+    long storedBytes();
+  }
 }

@@ -152,7 +152,47 @@ public final class DocumentWriter implements StagedOutput {
   private static OutputStream buffered(java.nio.file.Path local, long expectedBytes)
       throws IOException {
     int size = (int) Math.max(512, Math.min(1 << 16, expectedBytes));
-    return new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(local), size);
+    return new LocalFile(new Counted(java.nio.file.Files.newOutputStream(local)), size);
+  }
+
+  /**
+   * A new local file behind a buffer, measured: each write to the file is whole or an error, so
+   * once closed its count is the file's length and the length check needs no stat.
+   */
+  static final class LocalFile extends java.io.BufferedOutputStream
+      implements StagedOutput.Measured {
+    private final Counted file;
+
+    LocalFile(Counted file, int size) {
+      super(file, size);
+      this.file = file;
+    }
+
+    @Override
+    public long storedBytes() {
+      return file.count;
+    }
+  }
+
+  /** Counts the bytes a stream accepted. */
+  static final class Counted extends java.io.FilterOutputStream {
+    private long count;
+
+    Counted(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
   }
 
   private Path part(String key, int index) {
@@ -198,6 +238,76 @@ public final class DocumentWriter implements StagedOutput {
     }
     Path p = staged(key);
     return p.getFileSystem(conf).getFileStatus(p).getLen();
+  }
+
+  /**
+   * Publishes the staged objects of {@code keys} (each as {@link #publish} does) and returns how
+   * many folders moved whole. Locally, a staging folder that holds exactly these keys' objects,
+   * whose published folder does not exist yet, is renamed into place: one rename for all its
+   * documents, which appear together, instead of one per document. Any other folder (a published
+   * one to merge into, or a staged object that is not this run's to publish) goes key by key.
+   */
+  public int publishAll(List<String> keys, Configuration conf) throws IOException {
+    java.util.Map<String, List<String>> byFolder = new java.util.LinkedHashMap<>();
+    for (String key : keys) {
+      int slash = key.lastIndexOf('/');
+      if (direct || slash < 0 || !plainKey(key) || local(conf) == null) {
+        publish(key, conf);
+      } else {
+        byFolder
+            .computeIfAbsent(key.substring(0, slash), f -> new ArrayList<>())
+            .add(key.substring(slash + 1));
+      }
+    }
+    int moved = 0;
+    for (var folder : byFolder.entrySet()) {
+      if (moveFolder(folder.getKey(), folder.getValue(), conf)) {
+        moved++;
+      } else {
+        for (String name : folder.getValue()) {
+          publish(folder.getKey() + "/" + name, conf);
+        }
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * Renames a local staging folder to its published place when that does not exist and the folder
+   * holds exactly {@code names}; false, having moved nothing, otherwise.
+   */
+  private boolean moveFolder(String folder, List<String> names, Configuration conf)
+      throws IOException {
+    java.nio.file.Path staged = local(conf, "_staging", runId, folder);
+    java.nio.file.Path target = local(conf, "documents", folder);
+    if (java.nio.file.Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        || !holdsExactly(staged, names)) {
+      return false;
+    }
+    makeFolder(target.getParent());
+    try {
+      java.nio.file.Files.move(staged, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.FileSystemException e) {
+      return false; // made meanwhile, or not a folder: key by key, which says what is wrong
+    }
+    folders.add(target);
+    return true;
+  }
+
+  /** Whether a folder's entries are exactly these names (distinct, as keys are). */
+  private static boolean holdsExactly(java.nio.file.Path folder, List<String> names)
+      throws IOException {
+    java.util.Set<String> wanted = new java.util.HashSet<>(names);
+    int seen = 0;
+    try (var entries = java.nio.file.Files.newDirectoryStream(folder)) {
+      for (java.nio.file.Path entry : entries) {
+        if (!wanted.contains(entry.getFileName().toString())) {
+          return false;
+        }
+        seen++;
+      }
+    }
+    return seen == wanted.size();
   }
 
   /** Moves a staged object to its published key, replacing what a previous run wrote. */

@@ -134,7 +134,15 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
 
   private List<Row> explode(
       List<SourceDocument> units, Map<String, DocumentSummary> expected, String run) {
-    DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), run);
+    return explode(
+        units, expected, run, new DocumentWriter(dir.resolve("out").toUri().toString(), run));
+  }
+
+  private List<Row> explode(
+      List<SourceDocument> units,
+      Map<String, DocumentSummary> expected,
+      String run,
+      StagedOutput writer) {
     JavaSparkContext jsc = new JavaSparkContext(sc());
     return new java.util.ArrayList<>(
         ExplodeStage.write(
@@ -440,6 +448,113 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
         // read the first block
       }
       return first.ownedBytes();
+    }
+  }
+
+  /**
+   * The local writer's streams measure their files, so a document's length check asks the store
+   * nothing (it was a stat per document): here the store refuses to be asked.
+   */
+  @Test
+  void explode_localOutput_checksEachLengthByItsStream_withoutAskingTheStore() throws IOException {
+    byte[] big = "alpha one\n\nbeta two\r\n\r\ngamma".repeat(9).getBytes(UTF_8);
+    List<SourceDocument> units =
+        new java.util.ArrayList<>(
+            ParagraphPipeline.readUnits(List.of(write("r.txt", big)), 13, 13));
+    units.add(write("a/crlf.txt", CRLF));
+    Map<String, DocumentSummary> expected = validate(units);
+    ParagraphPipelineAccess.stitch(expected, "r.txt", units.size() - 1);
+    DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), "run4");
+
+    List<Row> rows = explode(units, expected, "run4", new StoreNotAsked(writer, 0));
+
+    assertThat(rows).hasSize(ParagraphSplitter.split(big).paragraphs().size() + 2);
+    assertThat(Files.readAllBytes(dir.resolve("out/_staging/run4/a/crlf.txt")))
+        .isEqualTo("one\ntwo\n\nthree\n".getBytes(UTF_8));
+  }
+
+  /** A stored object whose measured length is not what the reassembly wrote fails the task. */
+  @Test
+  void explode_whenTheStoredObjectsLengthDiffers_failsTheTask() throws IOException {
+    SourceDocument d = write("a/crlf.txt", CRLF);
+    Map<String, DocumentSummary> expected = validate(List.of(d));
+    DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), "run5");
+
+    assertThatThrownBy(() -> explode(List.of(d), expected, "run5", new StoreNotAsked(writer, 1)))
+        .hasMessageContaining(
+            "Cannot verify document a/crlf.txt: stored object has 16 bytes, expected 15");
+  }
+
+  /** A stream whose measure is its inner stream's off by {@code skew}. */
+  static final class Skewed extends java.io.FilterOutputStream implements StagedOutput.Measured {
+    private final long skew;
+
+    Skewed(java.io.OutputStream out, long skew) {
+      super(out);
+      this.skew = skew;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public long storedBytes() {
+      return ((StagedOutput.Measured) out).storedBytes() + skew;
+    }
+  }
+
+  /**
+   * A local writer whose store refuses length questions, its streams' measures off by {@code skew}.
+   */
+  static final class StoreNotAsked implements StagedOutput {
+    private static final long serialVersionUID = 1L;
+    private final DocumentWriter writer;
+    private final long skew;
+
+    StoreNotAsked(DocumentWriter writer, long skew) {
+      this.writer = writer;
+      this.skew = skew;
+    }
+
+    @Override
+    public java.io.OutputStream create(
+        String key, long expectedBytes, org.apache.hadoop.conf.Configuration conf)
+        throws IOException {
+      return skewed(writer.create(key, expectedBytes, conf));
+    }
+
+    @Override
+    public java.io.OutputStream createPart(
+        String key, int index, org.apache.hadoop.conf.Configuration conf) throws IOException {
+      return skewed(writer.createPart(key, index, conf));
+    }
+
+    private java.io.OutputStream skewed(java.io.OutputStream out) {
+      return new Skewed(out, skew);
+    }
+
+    @Override
+    public long stagedLength(String key, org.apache.hadoop.conf.Configuration conf)
+        throws IOException {
+      throw new IOException("asked the store for the length of " + key);
+    }
+
+    @Override
+    public long partLength(String key, int index, org.apache.hadoop.conf.Configuration conf)
+        throws IOException {
+      throw new IOException("asked the store for the length of part " + index + " of " + key);
+    }
+
+    @Override
+    public boolean lengthNeedsCheck(org.apache.hadoop.conf.Configuration conf) {
+      return true;
+    }
+
+    @Override
+    public String describe(String key) {
+      return writer.describe(key);
     }
   }
 

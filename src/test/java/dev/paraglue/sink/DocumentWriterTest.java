@@ -87,4 +87,54 @@ class DocumentWriterTest {
           .isEqualTo(("text of " + key + "\n").repeat(200));
     }
   }
+
+  private static void stage(DocumentWriter writer, String key, Configuration conf)
+      throws Exception {
+    try (var out = writer.create(key, 1, conf)) {
+      out.write(("new " + key + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static Object folderKey(Path folder) throws Exception {
+    return Files.readAttributes(folder, java.nio.file.attribute.BasicFileAttributes.class)
+        .fileKey();
+  }
+
+  /**
+   * A staging folder that holds exactly the keys to publish, new to documents/, is renamed whole
+   * (the published folder is the staged one); a folder with a stray staged object (a document not
+   * to publish) and a folder that is already published go key by key, keeping what is there.
+   */
+  @Test
+  void publishAll_movesNewFoldersWhole_andMergesTheOthersKeyByKey(@TempDir Path dir)
+      throws Exception {
+    Configuration conf = new Configuration();
+    DocumentWriter writer = new DocumentWriter(dir.toString(), "run-1");
+    Files.createDirectories(dir.resolve("documents/old"));
+    Files.writeString(dir.resolve("documents/old/kept.txt"), "kept\n");
+    Files.writeString(dir.resolve("documents/old/b.txt"), "old and longer\n");
+    List<String> keys =
+        List.of("new/a.txt", "new/b.txt", "old/b.txt", "mixed/a.txt", "x/y/z.txt", "top.txt");
+    for (String key : keys) {
+      stage(writer, key, conf);
+    }
+    stage(writer, "mixed/stray.txt", conf);
+    Object newFolder = folderKey(dir.resolve("_staging/run-1/new"));
+    Object nestedFolder = folderKey(dir.resolve("_staging/run-1/x/y"));
+
+    assertThat(writer.publishAll(keys, conf)).isEqualTo(2);
+
+    assertThat(folderKey(dir.resolve("documents/new"))).isEqualTo(newFolder);
+    assertThat(folderKey(dir.resolve("documents/x/y"))).isEqualTo(nestedFolder);
+    for (String key : keys) {
+      assertThat(Files.readString(dir.resolve("documents").resolve(key)))
+          .isEqualTo("new " + key + "\n");
+    }
+    assertThat(Files.readString(dir.resolve("documents/old/kept.txt"))).isEqualTo("kept\n");
+    assertThat(dir.resolve("documents/mixed/stray.txt")).doesNotExist();
+    assertThat(dir.resolve("_staging/run-1/mixed/stray.txt")).exists();
+    try (var listed = Files.list(dir.resolve("documents/new"))) {
+      assertThat(listed).hasSize(2);
+    }
+  }
 }

@@ -86,7 +86,8 @@ public record JobSettings(
 
   /**
    * Bytes of a table (the files a lookup reads) up to which a run looks up the ledger and deletes
-   * replaced rows on the driver instead of in Spark jobs; 0 always uses Spark jobs.
+   * replaced rows on the driver instead of in Spark jobs, and stored bytes of the documents a run
+   * reads up to which it splits and writes them on the driver; 0 always uses Spark jobs.
    */
   public static final String DRIVER_SCAN_BYTES = "spark.paraglue.driverScanBytes";
 
@@ -131,7 +132,13 @@ public record JobSettings(
   /** What the pipeline needs of these. */
   public ParagraphPipeline.Sizes sizes() {
     return new ParagraphPipeline.Sizes(
-        rangeBytes, bzip2RangeBytes, bufferBytes, openCostBytes, readAhead, readAheadBytes);
+        rangeBytes,
+        bzip2RangeBytes,
+        bufferBytes,
+        openCostBytes,
+        readAhead,
+        readAheadBytes,
+        driverScanBytes);
   }
 
   private static long whole(Function<String, String> lookup, String name, long dflt, long min) {

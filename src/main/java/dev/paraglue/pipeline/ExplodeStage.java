@@ -99,18 +99,43 @@ public final class ExplodeStage {
                   sink.open(
                       task == null ? 0 : task.partitionId(),
                       task == null ? 0 : task.taskAttemptId());
-              try {
-                Exploder rows = new Exploder(docs, context);
-                while (rows.hasNext()) {
-                  Emitted e = rows.next();
-                  writer.write(e.doc(), e.paragraph(), e.index(), e.lineNumber());
-                }
-                return writer.finish().iterator();
-              } catch (IOException | RuntimeException | Error e) {
-                writer.abort();
-                throw e;
-              }
+              return emit(docs, context, writer).iterator();
             });
+  }
+
+  /**
+   * The same as one task on the driver, over {@code units} in the order given (by partition
+   * values): for a read so small that a Spark job's fixed cost would be most of it.
+   */
+  public static <F> List<F> writeHere(
+      List<SourceDocument> units, Context context, ParagraphSink<F> sink) throws IOException {
+    return emit(units.iterator(), context, sink.open(0, 0));
+  }
+
+  /**
+   * Writes every row of {@code docs} through {@code writer} and returns what it hands back; a
+   * failure aborts it. Outside a task (where a task's completion would) it closes the units' reads
+   * and outputs itself.
+   */
+  private static <F> List<F> emit(
+      Iterator<SourceDocument> docs, Context context, ParagraphSink.Writer<F> writer)
+      throws IOException {
+    Exploder rows = null;
+    try {
+      rows = new Exploder(docs, context);
+      while (rows.hasNext()) {
+        Emitted e = rows.next();
+        writer.write(e.doc(), e.paragraph(), e.index(), e.lineNumber());
+      }
+      return writer.finish();
+    } catch (IOException | RuntimeException | Error e) {
+      writer.abort();
+      throw e;
+    } finally {
+      if (rows != null && !rows.closedByTask) {
+        rows.closeQuietly();
+      }
+    }
   }
 
   /** One paragraph of a unit, with its document-global index and line number. */
@@ -145,6 +170,9 @@ public final class ExplodeStage {
     private Reassembler reassembler;
     private Emitted next;
 
+    /** True in a Spark task: its completion closes what is open; elsewhere {@link #emit} does. */
+    private final boolean closedByTask;
+
     Exploder(Iterator<SourceDocument> docs, Context context) {
       this.conf = context.conf().value();
       this.docs =
@@ -159,7 +187,8 @@ public final class ExplodeStage {
       this.maxParagraphBytes = context.maxParagraphBytes();
       this.bufferBytes = context.bufferBytes();
       TaskContext task = TaskContext.get();
-      if (task != null) {
+      closedByTask = task != null;
+      if (closedByTask) {
         task.addTaskCompletionListener((TaskCompletionListener) ctx -> closeQuietly());
       }
     }

@@ -4,6 +4,8 @@ import dev.paraglue.source.DocumentInput;
 import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.ParagraphReader;
 import dev.paraglue.text.RangeOutcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,7 +38,9 @@ public final class ParagraphPipeline implements AutoCloseable {
   /**
    * The sizes that shape a run's tasks (the job's {@code spark.paraglue.*} settings, validated
    * there): bytes per range of a large document and of a large bzip2 document, paragraph bytes a
-   * task may hold to read a whole document once, and what opening one object costs when packing.
+   * task may hold to read a whole document once, what opening one object costs when packing, and
+   * the stored bytes up to which the documents of a write are read on the driver, without a Spark
+   * job (0: always in a Spark job).
    */
   public record Sizes(
       long rangeBytes,
@@ -44,7 +48,8 @@ public final class ParagraphPipeline implements AutoCloseable {
       long bufferBytes,
       long openCostBytes,
       int readAhead,
-      long readAheadBytes) {}
+      long readAheadBytes,
+      long driverReadBytes) {}
 
   private final SparkSession spark;
   private final JavaSparkContext jsc;
@@ -56,6 +61,7 @@ public final class ParagraphPipeline implements AutoCloseable {
   private final long bufferBytes;
   private final int readAhead;
   private final long readAheadBytes;
+  private final long driverReadBytes;
   private final CollectionAccumulator<DocumentSummary> found;
   private final Map<String, DocumentSummary> unitSummaries = new HashMap<>();
   private final Map<String, DocumentSummary> rangedSummaries = new HashMap<>();
@@ -74,6 +80,7 @@ public final class ParagraphPipeline implements AutoCloseable {
     this.bufferBytes = sizes.bufferBytes();
     this.readAhead = sizes.readAhead();
     this.readAheadBytes = sizes.readAheadBytes();
+    this.driverReadBytes = sizes.driverReadBytes();
     this.found = spark.sparkContext().collectionAccumulator("paraglue documents found");
   }
 
@@ -249,12 +256,26 @@ public final class ParagraphPipeline implements AutoCloseable {
    * task or a second write, must be found the same).
    */
   public <F> List<F> write(StagedOutput output, ParagraphSink<F> sink) {
-    return ExplodeStage.write(accepted(), context(output), sink).collect();
+    List<SourceDocument> accepted =
+        units.stream().filter(u -> !u.ranged() || rangedSummaries.get(u.getDocId()).ok()).toList();
+    long bytes = accepted.stream().mapToLong(ParagraphPipeline::storedBytes).sum();
+    if (bytes > driverReadBytes) {
+      return ExplodeStage.write(dataset(accepted), context(output), sink).collect();
+    }
+    // A small write: the same work as one task, here, without a Spark job's fixed cost.
+    List<SourceDocument> sorted = new ArrayList<>(accepted);
+    sorted.sort(BY_PARTITION);
+    LOG.info("{} read units of {} bytes on the driver", sorted.size(), bytes);
+    try {
+      return ExplodeStage.writeHere(sorted, context(output), sink);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write paragraphs: " + e.getMessage(), e);
+    }
   }
 
-  private Dataset<SourceDocument> accepted() {
-    return dataset(
-        units.stream().filter(u -> !u.ranged() || rangedSummaries.get(u.getDocId()).ok()).toList());
+  /** The stored bytes a unit reads: its range, or the whole object. */
+  private static long storedBytes(SourceDocument u) {
+    return u.ranged() ? u.getRangeEnd() - u.getRangeStart() : u.getSize();
   }
 
   private ExplodeStage.Context context(StagedOutput output) {

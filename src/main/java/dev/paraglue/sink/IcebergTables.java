@@ -5,10 +5,8 @@ import dev.paraglue.source.SourceDocument;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.SparkSchemaUtil;
@@ -16,7 +14,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -71,8 +68,8 @@ public final class IcebergTables {
 
   /**
    * The writer of the paragraph table's data files for this run, given the source's partition
-   * columns and the documents to read: their partition values are cast here, by Spark, to the
-   * table's column types, once per distinct set of values.
+   * columns and the documents to read: their partition values are cast here, by Spark's cast, to
+   * the table's column types, once per distinct set of values.
    */
   public ParagraphFiles paragraphFiles(
       String table, List<StructField> partitionColumns, List<SourceDocument> docs, String runId) {
@@ -85,21 +82,15 @@ public final class IcebergTables {
       StructType tableType = SparkSchemaUtil.convert(t.schema());
       List<StructField> columns = new ArrayList<>();
       names.forEach(n -> columns.add(tableType.apply(n)));
-      Set<List<String>> distinct = new LinkedHashSet<>();
-      docs.forEach(d -> distinct.add(d.getPartitionValues()));
-      int n = names.size();
-      for (InternalRow r :
-          PartitionValues.typed(spark, distinct, columns)
-              .queryExecution()
-              .executedPlan()
-              .executeCollect()) {
-        List<String> key = new ArrayList<>();
-        Object[] value = new Object[n];
-        for (int i = 0; i < n; i++) {
-          key.add(r.isNullAt(n + i) ? null : r.getUTF8String(n + i).toString());
-          value[i] = r.isNullAt(i) ? null : r.get(i, columns.get(i).dataType());
+      for (SourceDocument d : docs) {
+        List<String> key = d.getPartitionValues();
+        if (!typed.containsKey(key)) {
+          Object[] value = new Object[names.size()];
+          for (int i = 0; i < value.length; i++) {
+            value[i] = PartitionValues.cast(spark, key.get(i), columns.get(i).dataType());
+          }
+          typed.put(key, value);
         }
-        typed.put(key, value);
       }
     }
     return new ParagraphFiles(t, names, typed, runId);

@@ -11,9 +11,15 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.EvalMode;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Option;
 
 /** A document's partition values: as the source's layout gives them, and as Spark types them. */
 public final class PartitionValues {
@@ -43,6 +49,22 @@ public final class PartitionValues {
       typed[columns.size() + i] = raw.col(f.name()).as("__raw_" + i);
     }
     return raw.select(typed);
+  }
+
+  /**
+   * One partition value as the source's layout gives it (null for a default partition) cast to
+   * {@code type} as {@link #typed} casts it, in Spark's internal form: Spark's own cast, with the
+   * session's time zone and ANSI mode, evaluated here as Spark's optimizer evaluates a projection
+   * of a local relation, without a query or generated code.
+   */
+  public static Object cast(SparkSession spark, String value, DataType type) {
+    SQLConf conf = spark.sessionState().conf();
+    return new Cast(
+            Literal.create(value, DataTypes.StringType),
+            type,
+            Option.apply(conf.sessionLocalTimeZone()),
+            EvalMode.fromSQLConf(conf))
+        .eval(null);
   }
 
   /**

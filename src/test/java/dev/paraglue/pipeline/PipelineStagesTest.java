@@ -290,6 +290,60 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
     }
   }
 
+  /**
+   * A write of few stored bytes (at most spark.paraglue.driverScanBytes) runs as one task on the
+   * driver, without a Spark job, and gives what the Spark job gives: the same rows, staged
+   * documents and summaries.
+   */
+  @Test
+  void write_ofFewBytes_runsOnTheDriverWithoutASparkJob_andGivesTheSame() throws IOException {
+    List<SourceDocument> docs = mixed();
+    Map<String, Integer> jobs = new HashMap<>();
+    Map<String, List<Row>> rows = new HashMap<>();
+    Map<String, Map<String, String>> found = new HashMap<>();
+    for (String driverBytes : List.of("0", "1048576")) {
+      String run = "driver" + driverBytes;
+      sc().setJobGroup(run, run, false);
+      DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), run);
+      try (ParagraphPipeline pipeline =
+          new ParagraphPipeline(
+              spark(),
+              1024,
+              JobSettings.from(Map.of(JobSettings.DRIVER_SCAN_BYTES, driverBytes)::get).sizes())) {
+        pipeline.validate(docs);
+        rows.put(driverBytes, pipeline.write(writer, new RowSink("run")));
+        found.put(
+            driverBytes,
+            pipeline.summaries().values().stream()
+                .collect(
+                    Collectors.toMap(
+                        DocumentSummary::getDocId, x -> x.getReason() + " " + x.digest())));
+      } finally {
+        sc().clearJobGroup();
+      }
+      jobs.put(driverBytes, sc().statusTracker().getJobIdsForGroup(run).length);
+    }
+
+    assertThat(jobs).containsEntry("0", 1).containsEntry("1048576", 0);
+    assertThat(rows.get("0")).hasSize(6);
+    assertThat(rows.get("1048576")).containsExactlyInAnyOrderElementsOf(rows.get("0"));
+    assertThat(found.get("1048576")).hasSize(4).isEqualTo(found.get("0"));
+    Map<String, String> byJob = staged(dir.resolve("out/_staging/driver0"));
+    assertThat(byJob).hasSize(3);
+    assertThat(staged(dir.resolve("out/_staging/driver1048576"))).isEqualTo(byJob);
+  }
+
+  /** The files under {@code root}, by relative path, with their text. */
+  private static Map<String, String> staged(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+      Map<String, String> out = new HashMap<>();
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        out.put(root.relativize(f).toString(), Files.readString(f));
+      }
+      return out;
+    }
+  }
+
   @Test
   void explode_byteRanges_emitGlobalIndexes_andPartsJoinToTheReassembly() throws IOException {
     byte[] doc =

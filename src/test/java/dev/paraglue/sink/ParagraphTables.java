@@ -41,9 +41,14 @@ final class ParagraphTables {
 
   /** A new unpartitioned paragraph table at {@code location}, with {@code extra} properties. */
   static Table create(String location, Map<String, String> extra) {
+    return create(location, extra, new Configuration());
+  }
+
+  /** The same, its files read and written with {@code conf}. */
+  static Table create(String location, Map<String, String> extra, Configuration conf) {
     Map<String, String> properties = new java.util.HashMap<>(PROPERTIES);
     properties.putAll(extra);
-    return new HadoopTables(new Configuration())
+    return new HadoopTables(conf)
         .create(SCHEMA, PartitionSpec.unpartitioned(), properties, location);
   }
 }

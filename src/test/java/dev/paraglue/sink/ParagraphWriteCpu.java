@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
@@ -42,10 +43,11 @@ import org.apache.iceberg.parquet.Parquet;
  *   CORPUS DOCS ROUNDS OUT [property=value ...]
  * </pre>
  *
- * The properties are set on the table (after {@link TableDdl}'s own). OUT is deleted first; the
- * first (warm-up) round's file is kept as OUT/table/data/checked.parquet. Its SHA-256 is the same
- * from run to run only up to Parquet's footer, which lists each column chunk's encodings in a hash
- * set's order (it varies with the JVM); the rows' digest does not vary.
+ * The properties are set on the table (after {@link TableDdl}'s own), those named {@code conf:KEY}
+ * on the Hadoop configuration its files are written with. OUT is deleted first; the first (warm-up)
+ * round's file is kept as OUT/table/data/checked.parquet. Its SHA-256 is the same from run to run
+ * only up to Parquet's footer, which lists each column chunk's encodings in a hash set's order (it
+ * varies with the JVM); the rows' digest does not vary.
  */
 public final class ParagraphWriteCpu {
   private ParagraphWriteCpu() {}
@@ -59,8 +61,15 @@ public final class ParagraphWriteCpu {
     int rounds = Integer.parseInt(args[2]);
     Path out = Path.of(args[3]);
     Map<String, String> extra = new LinkedHashMap<>();
+    Configuration conf = new Configuration();
     for (String a : Arrays.asList(args).subList(4, args.length)) {
-      extra.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+      String k = a.substring(0, a.indexOf('='));
+      String v = a.substring(a.indexOf('=') + 1);
+      if (k.startsWith("conf:")) {
+        conf.set(k.substring("conf:".length()), v);
+      } else {
+        extra.put(k, v);
+      }
     }
     List<Doc> docs = split(corpus, docCount);
     long paragraphs = docs.stream().mapToLong(d -> d.paragraphs().size()).sum();
@@ -73,7 +82,7 @@ public final class ParagraphWriteCpu {
         bytes / 1e6,
         extra);
     deleteTree(out);
-    Table table = ParagraphTables.create(out.resolve("table").toString(), extra);
+    Table table = ParagraphTables.create(out.resolve("table").toString(), extra, conf);
     ParagraphFiles sink = new ParagraphFiles(table, List.of(), Map.of(), "bench-run");
     double[] thread = new double[rounds];
     double[] process = new double[rounds];

@@ -3,6 +3,7 @@ package dev.paraglue.sink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.StructLike;
@@ -14,21 +15,31 @@ import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.FileWriterFactory;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.parquet.ParquetValueWriter;
+import org.apache.iceberg.shaded.org.apache.parquet.schema.MessageType;
 import org.apache.iceberg.spark.data.SparkParquetWriters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Parquet data files of an Iceberg table from Spark internal rows in the table's column order,
- * written with the writer Iceberg's own Spark writes use and the table's write properties.
+ * Parquet data files of an Iceberg table, written by Iceberg's Parquet writer with the table's
+ * write properties, from rows of type {@code T} given to a value writer of the file's schema.
  */
-final class DataFiles implements FileWriterFactory<InternalRow> {
+final class DataFiles<T> implements FileWriterFactory<T> {
   private final Table table;
-  private final StructType sparkType;
+  private final Function<MessageType, ParquetValueWriter<?>> values;
 
-  DataFiles(Table table, StructType sparkType) {
+  DataFiles(Table table, Function<MessageType, ParquetValueWriter<?>> values) {
     this.table = table;
-    this.sparkType = sparkType;
+    this.values = values;
+  }
+
+  /**
+   * From Spark internal rows in the table's column order, with the writer Iceberg's own Spark
+   * writes use.
+   */
+  static DataFiles<InternalRow> sparkRows(Table table, StructType sparkType) {
+    return new DataFiles<>(table, message -> SparkParquetWriters.buildWriter(sparkType, message));
   }
 
   /**
@@ -48,14 +59,14 @@ final class DataFiles implements FileWriterFactory<InternalRow> {
   }
 
   @Override
-  public DataWriter<InternalRow> newDataWriter(
+  public DataWriter<T> newDataWriter(
       EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
     try {
       return Parquet.writeData(file)
           .forTable(table)
           .withSpec(spec)
           .withPartition(partition)
-          .createWriterFunc(message -> SparkParquetWriters.buildWriter(sparkType, message))
+          .createWriterFunc(values)
           .overwrite()
           .build();
     } catch (IOException e) {
@@ -71,13 +82,13 @@ final class DataFiles implements FileWriterFactory<InternalRow> {
   }
 
   @Override
-  public EqualityDeleteWriter<InternalRow> newEqualityDeleteWriter(
+  public EqualityDeleteWriter<T> newEqualityDeleteWriter(
       EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
     throw new UnsupportedOperationException("paraglue writes data files only");
   }
 
   @Override
-  public PositionDeleteWriter<InternalRow> newPositionDeleteWriter(
+  public PositionDeleteWriter<T> newPositionDeleteWriter(
       EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
     throw new UnsupportedOperationException("paraglue writes data files only");
   }

@@ -227,7 +227,7 @@ public final class Ledger {
           CatalystTypeConverters.createToCatalystConverter(tableType.fields()[i].dataType()));
     }
     DataWriter<InternalRow> writer =
-        new DataFiles(t, tableType)
+        DataFiles.sparkRows(t, tableType)
             .newDataWriter(
                 DataFiles.names(t, 0, 0, DataFiles.operationId(runId)).newOutputFile(),
                 t.spec(),

@@ -5,6 +5,7 @@ import dev.paraglue.source.SourceDocument;
 import dev.paraglue.text.Paragraph;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -17,23 +18,21 @@ import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.io.ClusteredDataWriter;
+import org.apache.iceberg.shaded.org.apache.parquet.io.api.Binary;
 import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PropertyUtil;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * Writes the paragraph table's data files from the tasks: Iceberg's Parquet writer (the one
- * Iceberg's Spark writes use) fed Spark internal rows made straight from the splitter's paragraphs,
- * with no external Row, encoder or cast between them. The text is passed as the UTF-8 bytes the
- * splitter validated. Each task reuses one row with a typed slot per column ({@link
- * SpecificInternalRow}), so the numbers of every paragraph are not boxed on the way in. A task
- * writes one partition's files after another (its units come ordered by partition values), rolling
- * at the table's target file size; the driver commits the files ({@link RowCommits#replaceRows}).
+ * Writes the paragraph table's data files from the tasks: Iceberg's Parquet writer fed the
+ * splitter's paragraphs by a value writer of this table's own ({@link ParagraphParquet}), with no
+ * Spark row, encoder or cast between them. The text is passed as the UTF-8 bytes the splitter
+ * validated. Each task reuses one {@link ParagraphRow}, set field by field. A task writes one
+ * partition's files after another (its units come ordered by partition values), rolling at the
+ * table's target file size; the driver commits the files ({@link RowCommits#replaceRows}).
  *
  * <p>Partition values arrive as the strings of the source's layout and are cast on the driver, by
  * Spark, to the table's column types ({@link IcebergTables#paragraphFiles}).
@@ -54,12 +53,6 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
           "run_id");
 
   private static final int DOC_ID = 0;
-  private static final int INDEX = 1;
-  private static final int TEXT = 2;
-  private static final int LINE = 3;
-  private static final int OFFSET = 4;
-  private static final int LENGTH = 5;
-  private static final int CHARS = 6;
   private static final int RUN_ID = 7;
 
   private final Table table;
@@ -70,6 +63,14 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
 
   /** By source partition column: its position in the table. */
   private final int[] partitionAt;
+
+  /**
+   * The positions in the table of its columns that are not its own ({@link ParagraphRow#others}).
+   */
+  private final int[] otherAt;
+
+  /** By position in the table: the column's index in {@link ParagraphRow#others}, or -1. */
+  private final int[] otherIndex;
 
   /** By the source's partition value strings: the values as the table's types (Spark internal). */
   private final Map<List<String>, Object[]> partitionValues;
@@ -110,6 +111,12 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
                 + source
                 + ", which varies within a document");
       }
+    }
+    this.otherAt = ParagraphParquet.otherColumns(columns.size(), ownAt);
+    this.otherIndex = new int[columns.size()];
+    Arrays.fill(otherIndex, -1);
+    for (int i = 0; i < otherAt.length; i++) {
+      otherIndex[otherAt[i]] = i;
     }
     this.partitionValues = partitionValues;
     this.runId = runId;
@@ -162,8 +169,8 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
 
   /** One task attempt's files. */
   private final class TaskWriter implements ParagraphSink.Writer<DataFile> {
-    private final ClusteredDataWriter<InternalRow> files;
-    private final SpecificInternalRow row;
+    private final ClusteredDataWriter<ParagraphRow> files;
+    private final ParagraphRow row;
     private final PartitionSpec spec = table.spec();
     private final PartitionKey key;
     private final Object[] keySource;
@@ -172,12 +179,13 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
     TaskWriter(int partitionId, long taskAttemptId) {
       files =
           new ClusteredDataWriter<>(
-              new DataFiles(table, sparkType),
+              new DataFiles<ParagraphRow>(
+                  table, message -> new ParagraphParquet(message, ownAt, sparkType)),
               DataFiles.names(table, partitionId, taskAttemptId, operationId),
               table.io(),
               targetFileBytes);
-      row = new SpecificInternalRow(sparkType);
-      row.update(ownAt[RUN_ID], UTF8String.fromString(runId));
+      row = new ParagraphRow(otherAt.length);
+      row.runId = Binary.fromConstantByteArray(runId.getBytes(StandardCharsets.UTF_8));
       key = spec.isUnpartitioned() ? null : new PartitionKey(spec, table.schema());
       keySource = new Object[sparkType.size()];
     }
@@ -188,25 +196,25 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
       if (d != doc) {
         startDocument(d);
       }
-      row.setInt(ownAt[INDEX], index);
-      row.update(ownAt[TEXT], UTF8String.fromBytes(p.textBytes()));
-      row.setLong(ownAt[LINE], lineNumber);
-      row.setLong(ownAt[OFFSET], p.byteOffset());
-      row.setInt(ownAt[LENGTH], p.byteLength());
-      row.setInt(ownAt[CHARS], p.charCount());
+      row.paragraphIndex = index;
+      row.text = Binary.fromConstantByteArray(p.textBytes());
+      row.lineNumber = lineNumber;
+      row.byteOffset = p.byteOffset();
+      row.byteLength = p.byteLength();
+      row.charCount = p.charCount();
       files.write(row, spec, key);
     }
 
     /** Sets the columns that are the same for every paragraph of a document, and its partition. */
     private void startDocument(SourceDocument d) {
       doc = d;
-      row.update(ownAt[DOC_ID], UTF8String.fromString(d.getDocId()));
+      row.docId = Binary.fromConstantByteArray(d.getDocId().getBytes(StandardCharsets.UTF_8));
       keySource[ownAt[DOC_ID]] = d.getDocId();
       keySource[ownAt[RUN_ID]] = runId;
       Object[] typed = partitionValues.get(d.getPartitionValues());
       for (int i = 0; i < partitionAt.length; i++) {
         Object v = typed == null ? null : typed[i];
-        row.update(partitionAt[i], v);
+        row.others.update(otherIndex[partitionAt[i]], v);
         keySource[partitionAt[i]] = icebergValue(v);
       }
       if (key != null) {

@@ -365,9 +365,9 @@ public final class DocumentWriter implements StagedOutput {
   }
 
   /**
-   * Removes what killed runs left under {@code _staging/}: the folders of other runs whose newest
-   * file is older than {@code cutoffMillis} (a live run keeps writing, so its folder stays).
-   * Returns how many were removed.
+   * Removes what killed runs left under {@code _staging/}: the folders of other runs with no file
+   * modified since {@code cutoffMillis} (a live run keeps writing, so its folder stays). Returns
+   * how many were removed.
    */
   public int removeStaleStaging(Configuration conf, long cutoffMillis) throws IOException {
     Path root = stagingRoot().getParent();
@@ -377,21 +377,47 @@ public final class DocumentWriter implements StagedOutput {
     }
     int removed = 0;
     for (FileStatus run : fs.listStatus(root)) {
-      if (run.getPath().getName().equals(runId)) {
-        continue;
-      }
-      long newest = run.isDirectory() ? 0 : run.getModificationTime();
-      if (run.isDirectory()) {
-        var files = fs.listFiles(run.getPath(), true);
-        while (files.hasNext()) {
-          newest = Math.max(newest, files.next().getModificationTime());
-        }
-      }
-      if (newest < cutoffMillis && fs.delete(run.getPath(), true)) {
+      if (!run.getPath().getName().equals(runId)
+          && !writtenSince(run, cutoffMillis, fs, conf)
+          && fs.delete(run.getPath(), true)) {
         removed++;
       }
     }
     return removed;
+  }
+
+  /**
+   * Whether a file at or under {@code run} was modified at or after {@code cutoffMillis}; the
+   * search stops at the first. A local folder is walked with one stat per entry: Hadoop's listing
+   * of the local file system starts an {@code ls} process per file for its permissions (20,000
+   * staged files of a killed run: minutes at the start of every run for a day). A folder changing
+   * under the walk is being written: it counts as live.
+   */
+  private boolean writtenSince(FileStatus run, long cutoffMillis, FileSystem fs, Configuration conf)
+      throws IOException {
+    if (!run.isDirectory()) {
+      return run.getModificationTime() >= cutoffMillis;
+    }
+    java.nio.file.Path local = local(conf, "_staging", run.getPath().getName());
+    if (local == null) {
+      var files = fs.listFiles(run.getPath(), true);
+      while (files.hasNext()) {
+        if (files.next().getModificationTime() >= cutoffMillis) {
+          return true;
+        }
+      }
+      return false;
+    }
+    try (var recent =
+        java.nio.file.Files.find(
+            local,
+            Integer.MAX_VALUE,
+            (f, attrs) ->
+                attrs.isRegularFile() && attrs.lastModifiedTime().toMillis() >= cutoffMillis)) {
+      return recent.findAny().isPresent();
+    } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+      return true;
+    }
   }
 
   public void cleanStaging(Configuration conf) throws IOException {

@@ -137,4 +137,38 @@ class DocumentWriterTest {
       assertThat(listed).hasSize(2);
     }
   }
+
+  private static void file(Path path, long modifiedMillis) throws Exception {
+    Files.createDirectories(path.getParent());
+    Files.writeString(path, "staged\n");
+    Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.fromMillis(modifiedMillis));
+  }
+
+  /**
+   * Another run's staging folder goes once no file in it, however deep, was modified at or after
+   * the cutoff; one recent file keeps a folder (its run may be live), and the run's own stays.
+   */
+  @Test
+  void removeStaleStaging_removesOtherRunsFoldersWithNothingRecent(@TempDir Path dir)
+      throws Exception {
+    long cutoff = 1_700_000_000_000L;
+    Path staging = dir.resolve("_staging");
+    file(staging.resolve("killed/a/x.txt"), cutoff - 1);
+    file(staging.resolve("killed/b/c/y.txt"), cutoff - 86_400_000);
+    file(staging.resolve("live/a/x.txt"), cutoff - 1);
+    file(staging.resolve("live/b/c/y.txt"), cutoff);
+    file(staging.resolve("run-1/z.txt"), cutoff - 1);
+    file(staging.resolve("stray.txt"), cutoff - 1);
+    file(staging.resolve("recent.txt"), cutoff + 1);
+    Files.createDirectories(staging.resolve("empty/folder"));
+
+    DocumentWriter writer = new DocumentWriter(dir.toString(), "run-1");
+    assertThat(writer.removeStaleStaging(new Configuration(), cutoff)).isEqualTo(3);
+
+    try (var left = Files.list(staging)) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("live", "run-1", "recent.txt");
+    }
+    assertThat(staging.resolve("live/a/x.txt")).exists();
+  }
 }

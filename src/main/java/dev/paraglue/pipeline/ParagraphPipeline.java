@@ -259,7 +259,7 @@ public final class ParagraphPipeline implements AutoCloseable {
     List<SourceDocument> accepted =
         units.stream().filter(u -> !u.ranged() || rangedSummaries.get(u.getDocId()).ok()).toList();
     long bytes = accepted.stream().mapToLong(ParagraphPipeline::storedBytes).sum();
-    if (bytes > driverReadBytes) {
+    if (driverReadBytes <= 0 || bytes > driverReadBytes) { // 0: always a Spark job, retried
       return ExplodeStage.write(dataset(accepted), context(output), sink).collect();
     }
     // A small write: the same work as one task, here, without a Spark job's fixed cost.

@@ -333,6 +333,25 @@ class PipelineStagesTest extends JavaDatasetSuiteBase {
     assertThat(staged(dir.resolve("out/_staging/driver1048576"))).isEqualTo(byJob);
   }
 
+  /** spark.paraglue.driverScanBytes 0 always writes in a Spark job, even documents of no bytes. */
+  @Test
+  void write_withDriverScanBytesZero_runsASparkJob_evenForEmptyDocuments() throws IOException {
+    List<SourceDocument> docs = List.of(write("empty.txt", new byte[0]));
+    sc().setJobGroup("zero", "zero", false);
+    DocumentWriter writer = new DocumentWriter(dir.resolve("out").toUri().toString(), "zero");
+    try (ParagraphPipeline pipeline =
+        new ParagraphPipeline(
+            spark(),
+            1024,
+            JobSettings.from(Map.of(JobSettings.DRIVER_SCAN_BYTES, "0")::get).sizes())) {
+      pipeline.validate(docs);
+      assertThat(pipeline.write(writer, new RowSink("run"))).isEmpty();
+    } finally {
+      sc().clearJobGroup();
+    }
+    assertThat(sc().statusTracker().getJobIdsForGroup("zero")).hasSize(1);
+  }
+
   /** The files under {@code root}, by relative path, with their text. */
   private static Map<String, String> staged(Path root) throws IOException {
     try (java.util.stream.Stream<Path> files = Files.walk(root)) {

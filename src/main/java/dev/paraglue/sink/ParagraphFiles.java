@@ -6,9 +6,12 @@ import dev.paraglue.text.Paragraph;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.PartitionKey;
@@ -18,6 +21,7 @@ import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.io.ClusteredDataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.shaded.org.apache.parquet.io.api.Binary;
 import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.iceberg.types.Types;
@@ -167,9 +171,26 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
     return sparkValue; // numbers and booleans; dates as days and timestamps as micros in both
   }
 
-  /** One task attempt's files. */
+  /**
+   * One task attempt's files. Its units come ordered by the source's partition value strings, which
+   * usually keeps each table partition's rows together, as Iceberg's clustered writer needs; where
+   * they do not (folders {@code m=01} and {@code m=1} of an int column, or a spec over fewer
+   * columns), a table partition that comes back starts a new clustered writer, and more files.
+   */
   private final class TaskWriter implements ParagraphSink.Writer<DataFile> {
-    private final ClusteredDataWriter<ParagraphRow> files;
+    private final DataFiles<ParagraphRow> format =
+        new DataFiles<>(table, message -> new ParagraphParquet(message, ownAt, sparkType));
+    private final OutputFileFactory names;
+    private ClusteredDataWriter<ParagraphRow> files;
+
+    /** The table partitions {@link #files} has written, the last one current. */
+    private final Set<PartitionKey> partitions = new HashSet<>();
+
+    private PartitionKey current;
+
+    /** Files of the clustered writers before {@link #files}. */
+    private final List<DataFile> closed = new ArrayList<>();
+
     private final ParagraphRow row;
     private final PartitionSpec spec = table.spec();
     private final PartitionKey key;
@@ -177,13 +198,8 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
     private SourceDocument doc;
 
     TaskWriter(int partitionId, long taskAttemptId) {
-      files =
-          new ClusteredDataWriter<>(
-              new DataFiles<ParagraphRow>(
-                  table, message -> new ParagraphParquet(message, ownAt, sparkType)),
-              DataFiles.names(table, partitionId, taskAttemptId, operationId),
-              table.io(),
-              targetFileBytes);
+      names = DataFiles.names(table, partitionId, taskAttemptId, operationId);
+      files = new ClusteredDataWriter<>(format, names, table.io(), targetFileBytes);
       row = new ParagraphRow(otherAt.length);
       row.runId = Binary.fromConstantByteArray(runId.getBytes(StandardCharsets.UTF_8));
       key = spec.isUnpartitioned() ? null : new PartitionKey(spec, table.schema());
@@ -206,7 +222,7 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
     }
 
     /** Sets the columns that are the same for every paragraph of a document, and its partition. */
-    private void startDocument(SourceDocument d) {
+    private void startDocument(SourceDocument d) throws IOException {
       doc = d;
       row.docId = Binary.fromConstantByteArray(d.getDocId().getBytes(StandardCharsets.UTF_8));
       keySource[ownAt[DOC_ID]] = d.getDocId();
@@ -219,20 +235,38 @@ public final class ParagraphFiles implements ParagraphSink<DataFile> {
       }
       if (key != null) {
         key.partition(new Values(keySource));
+        startPartition();
       }
+    }
+
+    /** Starts a new clustered writer when the key is a partition the current one has closed. */
+    private void startPartition() throws IOException {
+      if (key.equals(current)) {
+        return;
+      }
+      if (partitions.contains(key)) {
+        files.close();
+        closed.addAll(files.result().dataFiles());
+        files = new ClusteredDataWriter<>(format, names, table.io(), targetFileBytes);
+        partitions.clear();
+      }
+      current = key.copy();
+      partitions.add(current);
     }
 
     @Override
     public List<DataFile> finish() throws IOException {
       files.close();
-      return files.result().dataFiles();
+      closed.addAll(files.result().dataFiles());
+      return closed;
     }
 
     @Override
     public void abort() {
       try {
         files.close();
-        for (DataFile f : files.result().dataFiles()) {
+        closed.addAll(files.result().dataFiles());
+        for (DataFile f : closed) {
           table.io().deleteFile(f.location());
         }
       } catch (IOException | RuntimeException e) {

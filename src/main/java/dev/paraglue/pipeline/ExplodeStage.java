@@ -334,8 +334,8 @@ public final class ExplodeStage {
 
     /**
      * Checks the closed object's stored length against what the reassembly wrote: from the stream
-     * when it measured its object ({@link StagedOutput.Measured}: no call to the store, a stat per
-     * document locally), else from the store where its length can differ.
+     * when it measured its object ({@link StagedOutput.Measured}, a local file: no stat per
+     * document), else from the store where its length can differ (not an object store's PUT).
      */
     private void checkStoredLength(DocumentDigest written, OutputStream closed) throws IOException {
       long stored;

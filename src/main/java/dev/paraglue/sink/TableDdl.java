@@ -55,10 +55,15 @@ public final class TableDdl {
           "write.delete.granularity", "file");
 
   /** Properties of both tables. */
+  private static final Map<String, String> TABLE_PROPERTIES =
+      Map.of(
+          "format-version", "2",
+          "write.distribution-mode", "none",
+          "write.parquet.compression-codec", "zstd",
+          "write.parquet.compression-level", "1");
+
   private static final String PROPERTIES =
-      "'format-version'='2', 'write.distribution-mode'='none',"
-          + " 'write.parquet.compression-codec'='zstd', 'write.parquet.compression-level'='1', "
-          + sqlProperties(WRITE_PROPERTIES);
+      sqlProperties(TABLE_PROPERTIES) + ", " + sqlProperties(WRITE_PROPERTIES);
 
   /** Properties as a TBLPROPERTIES list, in the order of their keys. */
   private static String sqlProperties(Map<String, String> properties) {
@@ -72,9 +77,10 @@ public final class TableDdl {
    * No min/max statistics or metrics for paragraph text: nobody prunes files by the range of their
    * texts, and comparing every text to the running min and max costs the writer time.
    */
-  private static final String TEXT_STATS_OFF =
-      "'write.parquet.stats-enabled.column.text'='false',"
-          + " 'write.metadata.metrics.column.text'='none'";
+  private static final Map<String, String> TEXT_STATS_OFF =
+      Map.of(
+          "write.parquet.stats-enabled.column.text", "false",
+          "write.metadata.metrics.column.text", "none");
 
   /**
    * The paragraph table's Parquet without dictionaries. Texts are nearly all distinct (each column
@@ -85,6 +91,15 @@ public final class TableDdl {
    */
   private static final Map<String, String> PARAGRAPH_WRITE_PROPERTIES =
       Map.of("parquet.enable.dictionary", "false");
+
+  /** Every property a new paragraph table gets (for a table made without Spark's DDL). */
+  static Map<String, String> paragraphTableProperties() {
+    Map<String, String> all = new java.util.TreeMap<>(TABLE_PROPERTIES);
+    all.putAll(WRITE_PROPERTIES);
+    all.putAll(TEXT_STATS_OFF);
+    all.putAll(PARAGRAPH_WRITE_PROPERTIES);
+    return all;
+  }
 
   private final SparkSession spark;
 
@@ -129,7 +144,7 @@ public final class TableDdl {
     ddl.append(" TBLPROPERTIES (")
         .append(PROPERTIES)
         .append(", ")
-        .append(TEXT_STATS_OFF)
+        .append(sqlProperties(TEXT_STATS_OFF))
         .append(", ")
         .append(sqlProperties(PARAGRAPH_WRITE_PROPERTIES))
         .append(')');

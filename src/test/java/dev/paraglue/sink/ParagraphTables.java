@@ -29,15 +29,7 @@ final class ParagraphTables {
           Types.NestedField.optional(8, "run_id", Types.StringType.get()));
 
   /** The paragraph table's properties as {@link TableDdl} creates them. */
-  static final Map<String, String> PROPERTIES =
-      Map.of(
-          "format-version", "2",
-          "write.distribution-mode", "none",
-          "write.parquet.compression-codec", "zstd",
-          "write.parquet.compression-level", "1",
-          "write.parquet.stats-enabled.column.text", "false",
-          "write.metadata.metrics.column.text", "none",
-          "parquet.enable.dictionary", "false");
+  static final Map<String, String> PROPERTIES = TableDdl.paragraphTableProperties();
 
   /** A new unpartitioned paragraph table at {@code location}, with {@code extra} properties. */
   static Table create(String location, Map<String, String> extra) {
